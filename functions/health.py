@@ -1,0 +1,24 @@
+"""health: liveness and database reachability."""
+
+from pydantic import BaseModel
+
+from shared.db import ping
+from shared.http import create_app, make_handler, ok
+from shared.settings import get_settings
+
+app = create_app()
+
+
+class Health(BaseModel):
+    status: str
+    database: str
+    version: str
+
+
+@app.get("/")
+def get_health():
+    ping()
+    return ok(Health(status="ok", database="ok", version=get_settings().version))
+
+
+handler = make_handler(app)

@@ -1,0 +1,121 @@
+"""The local stack's command line: `python -m local <command>`.
+
+env        print the local settings as KEY=value lines
+up         start Postgres, migrate (and seed a new database), serve every function; Ctrl-C stops
+stop       stop what `up` left running
+db-reset   rebuild the local database from migrations and seed
+migrate    apply pending migrations to the local database
+gateway    serve the functions only, with the current environment (used by tests)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import threading
+
+from local import config, migrate, postgres
+from local.paths import LOCAL_DIR
+
+PID_FILE = LOCAL_DIR / "dev.pid"
+
+
+def cmd_env(_: argparse.Namespace) -> None:
+    for key, value in config.local_env().items():
+        print(f"{key}={value}")
+
+
+def _prepare_dev_database(reset: bool) -> None:
+    postgres.start()
+    fresh = reset or not _dev_database_migrated()
+    if fresh:
+        migrate.reset_database(postgres.DEV_DATABASE)
+        print("database rebuilt from migrations and seed", file=sys.stderr)
+    else:
+        applied = migrate.prepare_database(postgres.DEV_DATABASE)
+        print(f"migrations applied: {len(applied)}", file=sys.stderr)
+
+
+def _dev_database_migrated() -> bool:
+    with postgres.connect() as conn:
+        row = conn.execute("select to_regclass('supabase_migrations.schema_migrations') is not null").fetchone()
+        return bool(row and row[0])
+
+
+def cmd_migrate(_: argparse.Namespace) -> None:
+    _prepare_dev_database(reset=False)
+
+
+def cmd_db_reset(_: argparse.Namespace) -> None:
+    _prepare_dev_database(reset=True)
+
+
+def cmd_up(args: argparse.Namespace) -> None:
+    _prepare_dev_database(reset=False)
+    os.environ.update(config.local_env())
+    from local import gateway
+
+    server, scheduler = gateway.serve(port=args.port)
+    PID_FILE.write_text(str(os.getpid()))
+    print(f"gateway:  http://127.0.0.1:{args.port}/<function>/  (try /health/)", file=sys.stderr)
+    print(f"postgres: {postgres.dsn()}", file=sys.stderr)
+    print("Ctrl-C or `make stop` stops everything.", file=sys.stderr)
+    _wait_for_signal()
+    if scheduler:
+        scheduler.stop()
+    server.shutdown()
+    postgres.stop()
+    PID_FILE.unlink(missing_ok=True)
+    print("stopped", file=sys.stderr)
+
+
+def _wait_for_signal() -> None:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    stop.wait()
+
+
+def cmd_stop(_: argparse.Namespace) -> None:
+    if PID_FILE.exists():
+        try:
+            os.kill(int(PID_FILE.read_text()), signal.SIGTERM)
+        except (ProcessLookupError, ValueError):
+            PID_FILE.unlink(missing_ok=True)
+    postgres.stop()
+    print("local stack stopped", file=sys.stderr)
+
+
+def cmd_gateway(args: argparse.Namespace) -> None:
+    from local import gateway
+
+    server, scheduler = gateway.serve(port=args.port, with_scheduler=not args.no_scheduler)
+    print(f"listening on {server.server_address[1]}", flush=True)
+    _wait_for_signal()
+    if scheduler:
+        scheduler.stop()
+    server.shutdown()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m local", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("env").set_defaults(func=cmd_env)
+    up = sub.add_parser("up")
+    up.add_argument("--port", type=int, default=config.GATEWAY_PORT)
+    up.set_defaults(func=cmd_up)
+    sub.add_parser("stop").set_defaults(func=cmd_stop)
+    sub.add_parser("db-reset").set_defaults(func=cmd_db_reset)
+    sub.add_parser("migrate").set_defaults(func=cmd_migrate)
+    gw = sub.add_parser("gateway")
+    gw.add_argument("--port", type=int, default=config.GATEWAY_PORT)
+    gw.add_argument("--no-scheduler", action="store_true")
+    gw.set_defaults(func=cmd_gateway)
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

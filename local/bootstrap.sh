@@ -1,0 +1,40 @@
+#!/bin/sh
+# Bootstrap a fresh Debian machine for `make dev` / `make test`: system packages when missing
+# (installed with apt-get as root, otherwise named), then .venv with the pinned requirements.
+# Second runs check and return in well under a second.
+set -eu
+cd "$(dirname "$0")/.."
+
+missing=""
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then
+  missing="$missing postgresql"
+fi
+command -v espeak-ng >/dev/null 2>&1 || missing="$missing espeak-ng"
+
+if [ -n "$missing" ]; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "installing system packages:$missing" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    # shellcheck disable=SC2086
+    apt-get install -y -q --no-install-recommends $missing >/dev/null
+  else
+    echo "Missing system packages:$missing" >&2
+    echo "Install them, then run again:  sudo apt-get install -y$missing" >&2
+    exit 1
+  fi
+fi
+
+PYTHON=${PYTHON:-python3.11}
+if [ ! -x .venv/bin/python ]; then
+  command -v "$PYTHON" >/dev/null 2>&1 || { echo "Python 3.11 is required ($PYTHON not found)" >&2; exit 1; }
+  "$PYTHON" -m venv .venv
+fi
+
+stamp=.venv/.requirements.sha256
+sum=$(cat requirements.txt requirements-dev.txt | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null || true)" != "$sum" ]; then
+  echo "installing Python requirements into .venv" >&2
+  .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+  echo "$sum" > "$stamp"
+fi

@@ -1,0 +1,323 @@
+"""Function-URL gateway: serves every function of serverless.yml that has a URL at
+`http://127.0.0.1:8000/<function-name>/<path>`, converting each request into the Lambda
+function URL payload 2.0 event, and runs scheduled functions at their rate/cron.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib
+import json
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import yaml
+
+from local import schedule
+from local.paths import SERVERLESS_YML
+
+MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # Lambda's synchronous invocation payload limit
+TEXT_TYPES = (
+    "text/",
+    "application/json",
+    "application/xml",
+    "application/javascript",
+    "application/x-www-form-urlencoded",
+    "application/problem+json",
+)
+
+
+@dataclass(frozen=True)
+class FunctionSpec:
+    name: str
+    handler: str
+    url: bool = False
+    schedules: tuple[str, ...] = field(default_factory=tuple)
+
+    def load(self) -> Callable[[dict, Any], Any]:
+        module_path, _, attr = self.handler.rpartition(".")
+        module = importlib.import_module(module_path.replace("/", "."))
+        return getattr(module, attr)
+
+
+def load_specs(path: Path = SERVERLESS_YML) -> dict[str, FunctionSpec]:
+    """Functions declared in serverless.yml, keyed by name."""
+    document = yaml.safe_load(path.read_text())
+    specs = {}
+    for name, body in (document.get("functions") or {}).items():
+        schedules = []
+        for event in body.get("events") or []:
+            if "schedule" not in event:
+                continue
+            value = event["schedule"]
+            if isinstance(value, dict):
+                if value.get("enabled", True) is False:
+                    continue
+                rates = value.get("rate")
+                schedules.extend(rates if isinstance(rates, list) else [rates])
+            else:
+                schedules.append(value)
+        specs[name] = FunctionSpec(name=name, handler=body["handler"], url=bool(body.get("url")), schedules=tuple(schedules))
+    return specs
+
+
+class LambdaContext:
+    """The parts of the Lambda context object that handlers and Powertools read."""
+
+    def __init__(self, function_name: str, timeout_s: float = 29.0):
+        self.function_name = function_name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:local:000000000000:function:{function_name}"
+        self.memory_limit_in_mb = 512
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{function_name}"
+        self.log_stream_name = "local"
+        self._deadline = time.monotonic() + timeout_s
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+def is_text(content_type: str) -> bool:
+    content_type = content_type.lower()
+    return any(content_type.startswith(prefix) for prefix in TEXT_TYPES) or content_type.endswith("+json")
+
+
+def build_event(
+    method: str,
+    raw_path: str,
+    raw_query: str,
+    headers: list[tuple[str, str]],
+    body: bytes,
+    source_ip: str = "127.0.0.1",
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """A Lambda function URL (payload format 2.0) event, as AWS builds it."""
+    merged: dict[str, str] = {}
+    cookies: list[str] = []
+    for name, value in headers:
+        key = name.lower()
+        if key == "cookie":
+            cookies.extend(part.strip() for part in value.split(";") if part.strip())
+            continue
+        merged[key] = f"{merged[key]},{value}" if key in merged else value
+    query: dict[str, str] = {}
+    for key, value in parse_qsl(raw_query, keep_blank_values=True):
+        query[key] = f"{query[key]},{value}" if key in query else value
+    now = datetime.now(UTC)
+    request_id = request_id or str(uuid.uuid4())
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": raw_path or "/",
+        "rawQueryString": raw_query,
+        "headers": merged,
+        "requestContext": {
+            "accountId": "anonymous",
+            "apiId": "local",
+            "domainName": merged.get("host", "127.0.0.1"),
+            "domainPrefix": "local",
+            "http": {
+                "method": method.upper(),
+                "path": raw_path or "/",
+                "protocol": "HTTP/1.1",
+                "sourceIp": source_ip,
+                "userAgent": merged.get("user-agent", ""),
+            },
+            "requestId": request_id,
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),
+            "timeEpoch": int(now.timestamp() * 1000),
+        },
+        "isBase64Encoded": False,
+    }
+    if cookies:
+        event["cookies"] = cookies
+    if query:
+        event["queryStringParameters"] = query
+    if body:
+        if is_text(merged.get("content-type", "")):
+            try:
+                event["body"] = body.decode("utf-8")
+            except UnicodeDecodeError:
+                event["body"] = base64.b64encode(body).decode("ascii")
+                event["isBase64Encoded"] = True
+        else:
+            event["body"] = base64.b64encode(body).decode("ascii")
+            event["isBase64Encoded"] = True
+    return event
+
+
+def from_result(result: Any) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body bytes for a handler's return value (function URL rules)."""
+    if not isinstance(result, dict) or "statusCode" not in result:
+        body = json.dumps(result).encode()
+        return 200, [("Content-Type", "application/json")], body
+    headers = [(key, str(value)) for key, value in (result.get("headers") or {}).items()]
+    for key, values in (result.get("multiValueHeaders") or {}).items():
+        headers.extend((key, str(value)) for value in values)
+    headers.extend(("Set-Cookie", cookie) for cookie in result.get("cookies") or [])
+    raw = result.get("body") or ""
+    if result.get("isBase64Encoded"):
+        body = base64.b64decode(raw)
+    else:
+        body = raw.encode() if isinstance(raw, str) else json.dumps(raw).encode()
+    return int(result["statusCode"]), headers, body
+
+
+def _envelope(status: int, code: str, message: str, request_id: str) -> bytes:
+    return json.dumps({"success": False, "error": {"code": code, "message": message, "request_id": request_id}}).encode()
+
+
+def log_line(**fields: Any) -> None:
+    fields["timestamp"] = datetime.now(UTC).isoformat()
+    sys.stderr.write(json.dumps({"service": "gateway", **fields}) + "\n")
+
+
+class Gateway:
+    """Routes HTTP requests to handlers and fires schedules."""
+
+    def __init__(self, specs: dict[str, FunctionSpec]):
+        self.specs = specs
+        self._handlers: dict[str, Callable[[dict, Any], Any]] = {}
+        self._lock = threading.Lock()
+
+    def handler_for(self, name: str) -> Callable[[dict, Any], Any]:
+        with self._lock:
+            if name not in self._handlers:
+                self._handlers[name] = self.specs[name].load()
+            return self._handlers[name]
+
+    def invoke_http(self, method: str, target: str, headers: list[tuple[str, str]], body: bytes, source_ip: str):
+        """Returns (status, headers, body) for one HTTP request."""
+        parts = urlsplit(target)
+        function_name, _, rest = parts.path.lstrip("/").partition("/")
+        request_id = str(uuid.uuid4())
+        spec = self.specs.get(function_name)
+        if spec is None or not spec.url:
+            return (
+                404,
+                [("Content-Type", "application/json"), ("X-Request-Id", request_id)],
+                _envelope(404, "NOT_FOUND", "No such function.", request_id),
+            )
+        if len(body) > MAX_PAYLOAD_BYTES:
+            return (
+                413,
+                [("Content-Type", "application/json"), ("X-Request-Id", request_id)],
+                _envelope(413, "PAYLOAD_TOO_LARGE", "The request body exceeds the function payload limit.", request_id),
+            )
+        event = build_event(method, "/" + rest, parts.query, headers, body, source_ip, request_id)
+        result = self.handler_for(function_name)(event, LambdaContext(function_name))
+        return from_result(result)
+
+    def invoke_scheduled(self, name: str) -> Any:
+        now = datetime.now(UTC)
+        event = {
+            "version": "0",
+            "id": str(uuid.uuid4()),
+            "detail-type": "Scheduled Event",
+            "source": "aws.events",
+            "account": "000000000000",
+            "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "region": "local",
+            "resources": [f"arn:aws:events:local:000000000000:rule/{name}"],
+            "detail": {},
+        }
+        return self.handler_for(name)(event, LambdaContext(name, timeout_s=900))
+
+
+def _request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "teamified-gateway"
+
+        def _dispatch(self) -> None:
+            started = time.perf_counter()
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            try:
+                status, headers, payload = gateway.invoke_http(self.command, self.path, list(self.headers.items()), body, self.client_address[0])
+            except Exception as exc:  # noqa: BLE001 - the gateway stands in for Lambda's own 502
+                log_line(level="ERROR", message="function crashed", error=type(exc).__name__)
+                status, headers = 502, [("Content-Type", "application/json")]
+                payload = _envelope(502, "FUNCTION_ERROR", "The function failed.", "")
+            self.send_response(status)
+            for key, value in headers:
+                if key.lower() not in {"content-length", "connection", "transfer-encoding"}:
+                    self.send_header(key, value)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(payload)
+            log_line(
+                level="INFO",
+                function=urlsplit(self.path).path.lstrip("/").split("/", 1)[0],
+                method=self.command,
+                route=urlsplit(self.path).path,
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 1),
+            )
+
+        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _dispatch
+
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+            return
+
+    return Handler
+
+
+class Scheduler(threading.Thread):
+    """Fires every scheduled function at its rate/cron, each run in its own thread."""
+
+    def __init__(self, gateway: Gateway, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+        super().__init__(daemon=True, name="scheduler")
+        self.gateway = gateway
+        self.clock = clock
+        self.stopped = threading.Event()
+        self.plan = [(name, schedule.parse(expr)) for name, spec in gateway.specs.items() for expr in spec.schedules]
+
+    def run(self) -> None:
+        now = self.clock()
+        due = {index: rule.next_after(now) for index, (_, rule) in enumerate(self.plan)}
+        while not self.stopped.is_set():
+            now = self.clock()
+            for index, (name, rule) in enumerate(self.plan):
+                if due[index] <= now:
+                    due[index] = rule.next_after(now)
+                    threading.Thread(target=self._run_one, args=(name,), daemon=True).start()
+            self.stopped.wait(1.0)
+
+    def _run_one(self, name: str) -> None:
+        started = time.perf_counter()
+        try:
+            self.gateway.invoke_scheduled(name)
+            outcome = "ok"
+        except Exception as exc:  # noqa: BLE001 - a failed run is logged; the next one still fires
+            outcome = type(exc).__name__
+        log_line(level="INFO", function=name, trigger="schedule", outcome=outcome, duration_ms=round((time.perf_counter() - started) * 1000, 1))
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, with_scheduler: bool = True) -> tuple[ThreadingHTTPServer, Scheduler | None]:
+    """Start the gateway (and scheduler) in background threads; returns them for shutdown."""
+    gateway = Gateway(load_specs())
+    server = ThreadingHTTPServer((host, port), _request_handler(gateway))
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True, name="gateway").start()
+    scheduler = None
+    if with_scheduler:
+        scheduler = Scheduler(gateway)
+        scheduler.start()
+    return server, scheduler

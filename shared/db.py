@@ -1,0 +1,96 @@
+"""Database access: one psycopg pool per cold start and the two kinds of transaction.
+
+`user_transaction(claims)` runs as Supabase's API does (SET LOCAL ROLE authenticated plus
+request.jwt.claims), so row-level security decides what the caller sees. `service_transaction()`
+is trusted system work as service_role (BYPASSRLS). Prepared statements are off so that the
+Supabase pooler in transaction mode works.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool, PoolTimeout
+
+from shared.errors import ServiceUnavailable
+from shared.settings import get_settings
+
+
+def _configure(conn: psycopg.Connection) -> None:
+    conn.prepare_threshold = None
+
+
+@lru_cache
+def get_pool() -> ConnectionPool:
+    settings = get_settings()
+    pool = ConnectionPool(
+        settings.database_url.get_secret_value(),
+        min_size=settings.db_pool_min_size,
+        max_size=settings.db_pool_max_size,
+        kwargs={
+            "row_factory": dict_row,
+            "connect_timeout": settings.db_connect_timeout_s,
+            "options": f"-c statement_timeout={settings.db_statement_timeout_ms}",
+        },
+        configure=_configure,
+        open=True,
+        timeout=settings.db_connect_timeout_s,
+    )
+    return pool
+
+
+def close_pool() -> None:
+    """Close the pool (tests and the local gateway use it when settings change)."""
+    if get_pool.cache_info().currsize:
+        get_pool().close()
+    get_pool.cache_clear()
+
+
+@contextmanager
+def user_transaction(claims: Mapping[str, Any]) -> Iterator[psycopg.Connection]:
+    """A transaction as the authenticated caller: RLS policies see auth.uid() and auth.jwt()."""
+    with get_pool().connection() as conn, conn.transaction():
+        conn.execute(
+            "select set_config('role', 'authenticated', true),"
+            " set_config('request.jwt.claims', %s, true),"
+            " set_config('request.jwt.claim.sub', '', true)",
+            [json.dumps(dict(claims))],
+        )
+        yield conn
+
+
+@contextmanager
+def anon_transaction() -> Iterator[psycopg.Connection]:
+    """A transaction as an unauthenticated client (role anon)."""
+    with get_pool().connection() as conn, conn.transaction():
+        conn.execute(
+            "select set_config('role', 'anon', true), set_config('request.jwt.claims', %s, true)",
+            [json.dumps({"role": "anon"})],
+        )
+        yield conn
+
+
+@contextmanager
+def service_transaction() -> Iterator[psycopg.Connection]:
+    """A transaction as service_role, for trusted system work (jobs, schedules, auth flows)."""
+    with get_pool().connection() as conn, conn.transaction():
+        conn.execute(
+            "select set_config('role', 'service_role', true), set_config('request.jwt.claims', %s, true)",
+            [json.dumps({"role": "service_role"})],
+        )
+        yield conn
+
+
+def ping() -> None:
+    """Raise ServiceUnavailable when the database cannot answer a trivial query."""
+    try:
+        with service_transaction() as conn:
+            conn.execute("select 1")
+    except (psycopg.Error, PoolTimeout) as exc:
+        raise ServiceUnavailable("The database is not reachable.") from exc

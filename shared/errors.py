@@ -1,0 +1,93 @@
+"""The one exception hierarchy. Each class carries its HTTP status and error code; the docstring
+is the default client-facing message. `shared.http` maps them to the response envelope."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    """Something went wrong."""
+
+    status_code = 500
+    code = "INTERNAL_ERROR"
+
+    def __init__(self, message: str | None = None, *, details: Any = None, headers: dict[str, str] | None = None):
+        self.message = message or (self.__doc__ or "").strip()
+        self.details = details
+        self.headers = headers or {}
+        super().__init__(self.message)
+
+
+class BadRequest(AppError):
+    """The request could not be understood."""
+
+    status_code = 400
+    code = "BAD_REQUEST"
+
+
+class ValidationFailed(AppError):
+    """The request is not valid."""
+
+    status_code = 422
+    code = "VALIDATION_ERROR"
+
+
+class Unauthorized(AppError):
+    """Authentication is required."""
+
+    status_code = 401
+    code = "UNAUTHORIZED"
+
+
+class Forbidden(AppError):
+    """You do not have permission to do this."""
+
+    status_code = 403
+    code = "FORBIDDEN"
+
+
+class NotFound(AppError):
+    """The resource was not found."""
+
+    status_code = 404
+    code = "NOT_FOUND"
+
+
+class Conflict(AppError):
+    """The request conflicts with the current state."""
+
+    status_code = 409
+    code = "CONFLICT"
+
+
+class PayloadTooLarge(AppError):
+    """The request body is too large."""
+
+    status_code = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
+class RateLimited(AppError):
+    """Too many requests; try again later."""
+
+    status_code = 429
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str | None = None, *, retry_after: int, details: Any = None):
+        super().__init__(message, details=details, headers={"Retry-After": str(max(1, int(retry_after)))})
+        self.retry_after = retry_after
+
+
+class UpstreamFailed(AppError):
+    """An upstream service failed."""
+
+    status_code = 502
+    code = "UPSTREAM_ERROR"
+
+
+class ServiceUnavailable(AppError):
+    """The service is temporarily unavailable."""
+
+    status_code = 503
+    code = "SERVICE_UNAVAILABLE"

@@ -1,0 +1,2 @@
+-- Development seed applied after migrations on `make db-reset`. Accounts are created through the
+-- Auth stand-in's admin API (real bcrypt hashes) by `python -m local seed`, not here.

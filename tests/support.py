@@ -1,0 +1,49 @@
+"""Test helpers: call a handler with a real function-URL event and read the envelope."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from local.gateway import LambdaContext, build_event, from_result
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict[str, str]
+    body: Any
+
+    @property
+    def data(self) -> Any:
+        return self.body["data"]
+
+    @property
+    def error(self) -> dict[str, Any]:
+        return self.body["error"]
+
+
+def invoke(
+    handler: Any,
+    method: str,
+    path: str = "/",
+    *,
+    json_body: Any = None,
+    body: bytes = b"",
+    headers: dict[str, str] | None = None,
+    query: str = "",
+    token: str | None = None,
+    function_name: str = "test",
+) -> Reply:
+    """Call a Lambda handler as its function URL would, return status, headers and parsed body."""
+    headers = dict(headers or {})
+    if json_body is not None:
+        body = json.dumps(json_body).encode()
+        headers.setdefault("content-type", "application/json")
+    if token:
+        headers["authorization"] = f"Bearer {token}"
+    event = build_event(method, path, query, list(headers.items()), body)
+    status, reply_headers, payload = from_result(handler(event, LambdaContext(function_name)))
+    parsed = json.loads(payload) if payload else None
+    return Reply(status, {key.lower(): value for key, value in reply_headers}, parsed)
