@@ -19,7 +19,7 @@ import psycopg
 from local.paths import LOCAL_DIR, REPO_ROOT
 
 HOST = "127.0.0.1"
-PORT = 54322
+PORT = int(os.environ.get("TEAMIFIED_PG_PORT", "54322"))  # override to run a second checkout beside this one
 SUPERUSER = "postgres"
 PASSWORD = "postgres"
 DEV_DATABASE = "postgres"
