@@ -91,3 +91,33 @@ class ServiceUnavailable(AppError):
 
     status_code = 503
     code = "SERVICE_UNAVAILABLE"
+
+
+class EmailTaken(Conflict):
+    """An account with this email already exists."""
+
+    code = "EMAIL_TAKEN"
+
+
+class InvalidCredentials(Unauthorized):
+    """The email or password is incorrect."""
+
+    code = "INVALID_CREDENTIALS"
+
+
+class InvalidRefreshToken(Unauthorized):
+    """The refresh token is invalid, expired or already used."""
+
+    code = "INVALID_REFRESH_TOKEN"
+
+
+class AccountDisabled(Forbidden):
+    """This account has been deactivated."""
+
+    code = "ACCOUNT_DISABLED"
+
+
+class AccountLocked(RateLimited):
+    """Too many failed logins; the account is locked for a while."""
+
+    code = "ACCOUNT_LOCKED"

@@ -31,6 +31,12 @@ class Settings(BaseSettings):
     cors_allow_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["http://localhost:3000", "http://127.0.0.1:3000"])
     log_level: str = "INFO"
 
+    register_limit_per_hour: int = 20
+    interview_starts_per_hour: int = 10
+    lockout_max_failures: int = 5
+    lockout_window_seconds: int = 15 * 60
+    lockout_seconds: int = 15 * 60
+
     @field_validator("cors_allow_origins", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
