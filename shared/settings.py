@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -30,6 +30,11 @@ class Settings(BaseSettings):
 
     cors_allow_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["http://localhost:3000", "http://127.0.0.1:3000"])
     log_level: str = "INFO"
+
+    email_backend: Literal["log", "ses"] = "log"
+    email_sender: str = "Teamified <no-reply@teamified.local>"
+    aws_region: str = "ap-southeast-2"
+    ses_endpoint_url: str | None = None
 
     register_limit_per_hour: int = 20
     interview_starts_per_hour: int = 10
