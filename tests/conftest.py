@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from psycopg.rows import dict_row
 
 from local import config, migrate, postgres
 from shared import db
@@ -61,6 +62,7 @@ def app_env(database: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str
 
 @pytest.fixture
 def admin_conn(database: str) -> Iterator[psycopg.Connection]:
-    """A superuser connection to this test's database (autocommit), for arranging and checking."""
+    """A superuser connection to this test's database (autocommit, dict rows), for arranging and checking."""
     with postgres.connect(database) as conn:
+        conn.row_factory = dict_row
         yield conn

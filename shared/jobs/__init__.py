@@ -1,0 +1,1 @@
+"""Job handlers, registered with shared.queue on import. run-jobs imports this package."""

@@ -1,0 +1,149 @@
+"""The job queue's Python side: enqueue, the handler registry, the retry policy, and the runner
+that claims batches and dispatches them. Jobs move only through the SQL functions in
+private (claim_jobs, complete_job, fail_job); handlers must be idempotent (a job can run twice).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import socket
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import psycopg
+
+from shared.db import service_transaction
+from shared.logs import logger
+
+JobHandler = Callable[[dict[str, Any]], dict[str, Any] | None]
+_HANDLERS: dict[str, JobHandler] = {}
+
+
+class PermanentJobError(Exception):
+    """A failure that retrying cannot fix (bad input, missing row): the job goes dead at once."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """Exponential backoff with full jitter: base * 2**(attempt-1), capped, times a random factor."""
+
+    base_seconds: float = 10.0
+    max_seconds: float = 3600.0
+    jitter: float = 0.25
+    rng: random.Random = field(default_factory=random.Random, compare=False)
+
+    def delay(self, attempt: int) -> int:
+        """Seconds to wait before the next attempt after failed attempt number `attempt` (1-based)."""
+        raw = min(self.max_seconds, self.base_seconds * 2 ** max(0, attempt - 1))
+        spread = raw * self.jitter
+        return max(1, round(raw + self.rng.uniform(-spread, spread)))
+
+
+DEFAULT_POLICY = RetryPolicy()
+_POLICIES: dict[str, RetryPolicy] = {}
+
+
+def job_handler(kind: str, policy: RetryPolicy = DEFAULT_POLICY) -> Callable[[JobHandler], JobHandler]:
+    """Register the function that runs jobs of `kind`."""
+
+    def register(func: JobHandler) -> JobHandler:
+        _HANDLERS[kind] = func
+        _POLICIES[kind] = policy
+        return func
+
+    return register
+
+
+def registered_kinds() -> list[str]:
+    return sorted(_HANDLERS)
+
+
+def enqueue(
+    conn: psycopg.Connection,
+    kind: str,
+    payload: dict[str, Any],
+    dedupe_key: str | None = None,
+    run_after: datetime | None = None,
+    max_attempts: int = 3,
+) -> int:
+    """Queue a job inside the caller's transaction; returns its id (the existing one on a dedupe hit)."""
+    row = conn.execute(
+        "select private.enqueue_job(%s, %s::jsonb, %s, coalesce(%s, now()), %s) as id",
+        [kind, json.dumps(payload), dedupe_key, run_after, max_attempts],
+    ).fetchone()
+    return int(row["id"])
+
+
+@dataclass
+class RunSummary:
+    claimed: int = 0
+    succeeded: int = 0
+    retried: int = 0
+    dead: int = 0
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+
+
+def run_batch(batch_size: int = 10, lease_seconds: int = 300, worker: str | None = None) -> RunSummary:
+    """Claim up to `batch_size` due jobs and run each; returns what happened."""
+    worker = worker or worker_name()
+    with service_transaction() as conn:
+        jobs = conn.execute("select * from private.claim_jobs(%s, %s, %s)", [worker, batch_size, lease_seconds]).fetchall()
+    summary = RunSummary(claimed=len(jobs))
+    for job in jobs:
+        outcome = _run_one(job, worker)
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+    return summary
+
+
+def drain(max_jobs: int = 1000, batch_size: int = 10, lease_seconds: int = 300, deadline_seconds: float | None = None) -> RunSummary:
+    """Run batches until nothing is due, `max_jobs` ran, or the deadline passes."""
+    total = RunSummary()
+    started = time.monotonic()
+    worker = worker_name()
+    while total.claimed < max_jobs:
+        if deadline_seconds is not None and time.monotonic() - started > deadline_seconds:
+            break
+        summary = run_batch(batch_size, lease_seconds, worker)
+        if summary.claimed == 0:
+            break
+        for name in ("claimed", "succeeded", "retried", "dead"):
+            setattr(total, name, getattr(total, name) + getattr(summary, name))
+    return total
+
+
+def _run_one(job: dict[str, Any], worker: str) -> str:
+    kind, started = job["kind"], time.perf_counter()
+    handler = _HANDLERS.get(kind)
+    log = {"job_id": job["id"], "kind": kind, "attempt": job["attempts"]}
+    try:
+        if handler is None:
+            raise PermanentJobError(f"no handler registered for job kind {kind!r}")
+        result = handler(job["payload"]) or {}
+    except PermanentJobError as exc:
+        return _fail(job, worker, str(exc), started, permanent=True, log=log)
+    except Exception as exc:  # noqa: BLE001 - any handler failure is recorded on the job and retried
+        return _fail(job, worker, f"{type(exc).__name__}: {exc}", started, permanent=False, log=log)
+    duration_ms = int((time.perf_counter() - started) * 1000)
+    with service_transaction() as conn:
+        conn.execute("select private.complete_job(%s, %s, %s::jsonb, %s)", [job["id"], worker, json.dumps(result, default=str), duration_ms])
+    logger.info("job succeeded", extra={**log, "duration_ms": duration_ms})
+    return "succeeded"
+
+
+def _fail(job: dict[str, Any], worker: str, error: str, started: float, *, permanent: bool, log: dict) -> str:
+    duration_ms = int((time.perf_counter() - started) * 1000)
+    delay = _POLICIES.get(job["kind"], DEFAULT_POLICY).delay(job["attempts"])
+    with service_transaction() as conn:
+        status = conn.execute(
+            "select private.fail_job(%s, %s, %s, %s, %s, %s) as status", [job["id"], worker, error, delay, duration_ms, permanent]
+        ).fetchone()["status"]
+    logger.warning("job failed", extra={**log, "duration_ms": duration_ms, "new_status": status, "error_type": error.split(":")[0]})
+    return "dead" if status == "dead" else "retried"

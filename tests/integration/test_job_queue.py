@@ -1,0 +1,160 @@
+"""The Postgres job queue: dedupe, exactly-once under concurrent workers, leases, backoff, dead jobs."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg
+import pytest
+
+from local import postgres
+from shared import queue
+from shared.db import service_transaction
+
+processed: Counter = Counter()
+_lock = threading.Lock()
+
+
+@queue.job_handler("test.record")
+def _record(payload):
+    with _lock:
+        processed[payload["n"]] += 1
+    return {"n": payload["n"]}
+
+
+@queue.job_handler("test.explode", policy=queue.RetryPolicy(base_seconds=30, jitter=0))
+def _explode(payload):
+    raise RuntimeError("upstream said no")
+
+
+@queue.job_handler("test.invalid")
+def _invalid(payload):
+    raise queue.PermanentJobError("the resume row does not exist")
+
+
+@pytest.fixture
+def enqueue_job(app_env):
+    """Factory: queue a job and return its id."""
+
+    def make(kind="test.record", payload=None, dedupe_key=None, max_attempts=3):
+        with service_transaction() as conn:
+            return queue.enqueue(conn, kind, payload or {"n": 0}, dedupe_key=dedupe_key, max_attempts=max_attempts)
+
+    return make
+
+
+def job(admin_conn, job_id):
+    return admin_conn.execute(
+        "select status, attempts, last_error, run_after > now() as deferred, locked_by from private.jobs where id = %s", [job_id]
+    ).fetchone()
+
+
+def test_dedupe_key_queues_the_work_once(enqueue_job, admin_conn):
+    first = enqueue_job(dedupe_key="resume.process:1")
+    second = enqueue_job(dedupe_key="resume.process:1")
+    assert first == second
+    assert admin_conn.execute("select count(*) as n from private.jobs").fetchone()["n"] == 1
+
+
+def test_four_workers_process_a_thousand_jobs_exactly_once(app_env, admin_conn):
+    processed.clear()
+    admin_conn.execute(
+        "select private.enqueue_job('test.record', jsonb_build_object('n', n), 'n:' || n) from generate_series(1, 1000) n"
+    )
+
+    def work(_):
+        while queue.run_batch(batch_size=25).claimed:
+            pass
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(work, range(4)))
+    assert len(processed) == 1000
+    assert set(processed.values()) == {1}
+    statuses = {row["status"]: row["n"] for row in admin_conn.execute("select status, count(*) as n from private.jobs group by status")}
+    assert statuses == {"succeeded": 1000}
+
+
+def test_job_with_an_expired_lease_is_claimed_again(enqueue_job, admin_conn):
+    job_id = enqueue_job()
+    with service_transaction() as conn:
+        claimed = conn.execute("select id from private.claim_jobs('crashed-worker', 10, 300)").fetchall()
+    assert [row["id"] for row in claimed] == [job_id]
+    with service_transaction() as conn:
+        assert conn.execute("select id from private.claim_jobs('other', 10, 300)").fetchall() == []  # lease still held
+    admin_conn.execute("update private.jobs set locked_until = now() - interval '1 second'")
+    processed.clear()
+    summary = queue.run_batch()
+    assert summary.claimed == 1 and summary.succeeded == 1
+    assert job(admin_conn, job_id)["attempts"] == 2
+    with pytest.raises(psycopg.errors.NoDataFound):
+        with service_transaction() as conn:
+            conn.execute("select private.complete_job(%s, 'crashed-worker', '{}', 1)", [job_id])
+
+
+def test_failures_back_off_then_end_dead_after_max_attempts(enqueue_job, admin_conn):
+    job_id = enqueue_job(kind="test.explode", max_attempts=3)
+    outcomes = []
+    for _ in range(3):
+        outcomes.append(queue.run_batch())
+        state = job(admin_conn, job_id)
+        if state["status"] == "queued":
+            assert state["deferred"]  # backed off into the future
+            assert queue.run_batch().claimed == 0  # not claimable before run_after
+            admin_conn.execute("update private.jobs set run_after = now() where id = %s", [job_id])
+    assert [(o.retried, o.dead) for o in outcomes] == [(1, 0), (1, 0), (0, 1)]
+    final = job(admin_conn, job_id)
+    assert final["status"] == "dead" and final["attempts"] == 3
+    assert "upstream said no" in final["last_error"]
+
+
+def test_unknown_kind_fails_visibly(enqueue_job, admin_conn):
+    job_id = enqueue_job(kind="nobody.handles_this")
+    assert queue.run_batch().dead == 1
+    state = job(admin_conn, job_id)
+    assert state["status"] == "dead"
+    assert "no handler registered" in state["last_error"]
+
+
+def test_permanent_errors_are_not_retried(enqueue_job, admin_conn):
+    job_id = enqueue_job(kind="test.invalid")
+    assert queue.run_batch().dead == 1
+    assert job(admin_conn, job_id)["attempts"] == 1
+
+
+def test_a_crash_on_the_final_attempt_ends_dead(enqueue_job, admin_conn):
+    job_id = enqueue_job(max_attempts=1)
+    with service_transaction() as conn:
+        conn.execute("select private.claim_jobs('crashed-worker', 10, 300)")
+    admin_conn.execute("update private.jobs set locked_until = now() - interval '1 second'")
+    assert queue.run_batch().claimed == 0
+    assert job(admin_conn, job_id)["status"] == "dead"
+
+
+def test_enqueue_notifies_listeners(enqueue_job, database):
+    with postgres.connect(database) as listener:
+        listener.execute("listen jobs")
+        enqueue_job(dedupe_key="notify-me")
+        notification = next(listener.notifies(timeout=5, stop_after=1))
+    assert notification.channel == "jobs" and notification.payload == "test.record"
+
+
+def test_clients_cannot_touch_the_queue(app_env):
+    from shared.db import user_transaction
+
+    claims = {"sub": "00000000-0000-0000-0000-000000000001", "role": "authenticated"}
+    for sql in ("select * from private.jobs", "select private.enqueue_job('x.y', '{}')", "select * from private.claim_jobs('w', 1, 1)"):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            with user_transaction(claims) as conn:
+                conn.execute(sql)
+
+
+def test_run_jobs_function_drains_the_queue(enqueue_job, admin_conn):
+    from functions.run_jobs import handler
+    from local.gateway import LambdaContext
+
+    for n in range(3):
+        enqueue_job(payload={"n": n}, dedupe_key=f"fn:{n}")
+    result = handler({"source": "aws.events"}, LambdaContext("run-jobs", timeout_s=60))
+    assert result == {"claimed": 3, "succeeded": 3, "retried": 0, "dead": 0}
