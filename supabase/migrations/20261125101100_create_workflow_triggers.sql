@@ -113,6 +113,9 @@ declare
   v_posting record;
   v_interview uuid;
 begin
+  if not exists (select 1 from public.candidates c where c.id = new.candidate_id) then
+    raise exception 'only candidates can apply' using errcode = '42501';
+  end if;
   select p.id, p.tech_stack, p.status, p.is_cancelled into v_posting from public.job_postings p where p.id = new.job_posting_id;
   if v_posting.id is null or v_posting.status <> 'active' or v_posting.is_cancelled then
     raise exception 'job posting % is not open', new.job_posting_id using errcode = 'P0001', hint = 'JOB_NOT_OPEN';

@@ -1,0 +1,287 @@
+"""Row-level security matrix: every public table and the storage buckets, for anon, two
+candidates, recruiter, viewer, admin, a recruiter of another organization and the service role,
+across select/insert/update/delete. Positive cases are asserted too, so a policy that denies
+everything fails here just like one that allows everything."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import psycopg
+import pytest
+from psycopg.rows import dict_row
+
+from local import postgres
+from tests.rls import Actor, acting_as, create_user
+
+OTHER_ORG = "00000000-0000-0000-0000-00000000b002"
+TEAMIFIED = "00000000-0000-0000-0000-00000000a001"
+DENIED = (psycopg.errors.InsufficientPrivilege,)
+
+
+@pytest.fixture(scope="module")
+def database(template_db):
+    """One database for the whole matrix: every actor's statement is rolled back."""
+    name = f"test_rls_{uuid.uuid4().hex[:8]}"
+    postgres.create_database(name, template=template_db)
+    yield name
+    postgres.drop_database(name)
+
+
+@pytest.fixture(scope="module")
+def admin_conn(database):
+    with postgres.connect(database) as conn:
+        conn.row_factory = dict_row
+        yield conn
+
+
+@pytest.fixture(scope="module")
+def world(database, admin_conn):
+    """Two candidates, staff of two organizations, and one row of every kind owned by candidate A."""
+    admin_conn.execute("insert into public.organizations (id, name) values (%s, 'Other Firm')", [OTHER_ORG])
+    ids = {
+        "a": create_user(admin_conn, "candidate", name="Alice Candidate"),
+        "b": create_user(admin_conn, "candidate", name="Bob Candidate"),
+        "recruiter": create_user(admin_conn, "recruiter", name="Rita Recruiter"),
+        "viewer": create_user(admin_conn, "viewer", name="Vic Viewer"),
+        "admin": create_user(admin_conn, "admin", name="Ada Admin"),
+        "outsider": create_user(admin_conn, "recruiter", OTHER_ORG, name="Otto Outsider"),
+    }
+    q = admin_conn.execute
+
+    def one(sql, params):
+        return str(q(sql, params).fetchone()["id"])
+
+    posting = "insert into public.job_postings (organization_id, title, company, role_category, employment_type, work_setup, status, tech_stack)" \
+              " values (%s, %s, 'Acme', 'engineering', 'permanent', 'remote', %s, '{react}') returning id"
+    ids["posting_open"] = one(posting, [TEAMIFIED, "Open role", "active"])
+    ids["posting_paused"] = one(posting, [TEAMIFIED, "Paused role", "paused"])
+    ids["posting_other_org"] = one(posting, [OTHER_ORG, "Other firm role", "active"])
+    q("insert into storage.objects (bucket_id, name, owner, metadata) values ('resumes', %s, %s, %s)",
+      [f"{ids['a']}/cv.pdf", ids["a"], json.dumps({"size": 1000, "mimetype": "application/pdf"})])
+    ids["resume"] = str(q("select id from public.resumes where candidate_id = %s", [ids["a"]]).fetchone()["id"])
+    q("insert into storage.objects (bucket_id, name, owner) values ('resumes', %s, %s)", [f"{ids['a']}/old.pdf", ids["a"]])
+    ids["resume_old"] = str(q("select id from public.resumes where storage_path = %s", [f"{ids['a']}/old.pdf"]).fetchone()["id"])
+    ids["feedback_pending"] = one(
+        "insert into public.resume_feedback (resume_id, candidate_id, feedback_content, auto_send_at, status)"
+        " values (%s, %s, 'Pending text', now() + interval '4 hours', 'pending_approval') returning id", [ids["resume"], ids["a"]])
+    ids["feedback_sent"] = one(
+        "insert into public.resume_feedback (resume_id, candidate_id, feedback_content, auto_send_at, status, sent_at)"
+        " values (%s, %s, 'Sent text', now(), 'sent', now()) returning id", [ids["resume_old"], ids["a"]])
+    ids["application"] = one("insert into public.applications (candidate_id, job_posting_id) values (%s, %s) returning id",
+                             [ids["a"], ids["posting_open"]])
+    ids["interview"] = str(q("select interview_id from public.applications where id = %s", [ids["application"]]).fetchone()["interview_id"])
+    ids["session"] = one("insert into public.interview_sessions (interview_id) values (%s) returning id", [ids["interview"]])
+    ids["message"] = one("insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text)"
+                         " values (%s, %s, 1, 'ai_question', 'What is a closure?') returning id", [ids["interview"], ids["session"]])
+    ids["assessment"] = one("insert into public.assessment_results (interview_id, status, overall_score) values (%s, 'completed', 80) returning id",
+                            [ids["interview"]])
+    ids["webhook"] = one("insert into public.integration_webhooks (organization_id, url, secret, event_types)"
+                         " values (%s, 'https://hooks.example/x', 'a-very-long-secret-value', '{assessment.ready}') returning id", [TEAMIFIED])
+    ids["delivery"] = one(
+        "insert into public.webhook_deliveries (webhook_id, event_type, payload) values (%s, 'assessment.ready', '{}') returning id",
+        [ids["webhook"]],
+    )
+    ids["recording"] = one(
+        "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
+        " values (%s, %s, %s, 'video/webm', 1000, now()) returning id", [ids["interview"], ids["a"], f"{ids['a']}/rec.webm"])
+    return ids
+
+
+def actor(world, name) -> Actor:
+    roles = {"a": "candidate", "b": "candidate", "recruiter": "recruiter", "viewer": "viewer", "admin": "admin", "outsider": "recruiter"}
+    if name == "anon":
+        return Actor("anon", None, "anon")
+    if name == "service":
+        return Actor("service", None, "service_role")
+    return Actor(name, world[name], roles[name])
+
+
+def visible(database, world, who, table, id_column="id"):
+    """Ids of `table` the actor can select, or 'denied'."""
+    try:
+        with acting_as(database, actor(world, who)) as conn:
+            return {str(row["id"]) for row in conn.execute(f"select {id_column} as id from {table}")}
+    except DENIED:
+        return "denied"
+
+
+STAFF = ("recruiter", "viewer", "admin")
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        # table: {actor: ids it sees (by world key), or "denied"}
+        ("public.candidates", {"anon": "denied", "a": ["a"], "b": ["b"], "recruiter": ["a", "b"], "viewer": ["a", "b"],
+                               "admin": ["a", "b"], "service": ["a", "b"]}),
+        ("public.recruiters", {"anon": "denied", "a": [], "recruiter": ["recruiter", "viewer", "admin"], "outsider": ["outsider"],
+                               "service": ["recruiter", "viewer", "admin", "outsider"]}),
+        ("public.job_postings", {"anon": ["posting_open", "posting_other_org"], "a": ["posting_open", "posting_other_org"],
+                                 "recruiter": ["posting_open", "posting_paused", "posting_other_org"],
+                                 "outsider": ["posting_open", "posting_other_org"]}),
+        ("public.resumes", {"anon": "denied", "a": ["resume", "resume_old"], "b": [], "viewer": ["resume", "resume_old"],
+                            "service": ["resume", "resume_old"]}),
+        ("public.resume_feedback", {"anon": "denied", "a": ["feedback_sent"], "b": [],
+                                    "recruiter": ["feedback_pending", "feedback_sent"], "viewer": ["feedback_pending", "feedback_sent"]}),
+        ("public.interviews", {"anon": "denied", "a": ["interview"], "b": [], "recruiter": ["interview"], "outsider": ["interview"]}),
+        ("public.interview_sessions", {"anon": "denied", "a": ["session"], "b": [], "viewer": ["session"]}),
+        ("public.interview_messages", {"anon": "denied", "a": ["message"], "b": [], "admin": ["message"]}),
+        ("public.assessment_results", {"anon": "denied", "a": ["assessment"], "b": [], "recruiter": ["assessment"]}),
+        ("public.applications", {"anon": "denied", "a": ["application"], "b": [], "recruiter": ["application"], "outsider": []}),
+        ("public.integration_webhooks", {"anon": "denied", "a": [], "recruiter": [], "viewer": [], "admin": ["webhook"], "outsider": []}),
+        ("public.webhook_deliveries", {"anon": "denied", "a": [], "recruiter": [], "admin": ["delivery"]}),
+        ("public.video_recordings", {"anon": "denied", "a": ["recording"], "b": [], "viewer": ["recording"]}),
+        ("public.organizations", {"anon": "denied", "a": [], "recruiter": [TEAMIFIED], "outsider": [OTHER_ORG]}),
+        ("private.jobs", {"anon": "denied", "a": "denied", "recruiter": "denied", "admin": "denied"}),
+        ("private.email_outbox", {"a": "denied", "admin": "denied"}),
+    ],
+)
+def test_who_can_select_what(database, world, table, expected):
+    for who, wanted in expected.items():
+        seen = visible(database, world, who, table)
+        if wanted == "denied":
+            assert seen == "denied", (who, table)
+        else:
+            wanted_ids = {world.get(key, key) for key in wanted}
+            assert seen != "denied" and wanted_ids <= seen, (who, table, seen)
+            if who != "service":
+                known = {value for value in world.values()}
+                assert seen & known == wanted_ids & known or table == "public.organizations", (who, table, seen)
+
+
+def attempt(database, world, who, sql, params=()):
+    """'denied' when the statement raises for lack of privilege or a policy, else the affected row count."""
+    try:
+        with acting_as(database, actor(world, who)) as conn:
+            return conn.execute(sql, [world.get(p, p) if isinstance(p, str) else p for p in params]).rowcount
+    except DENIED:
+        return "denied"
+
+
+@pytest.mark.parametrize(
+    ("who", "sql", "params", "expected"),
+    [
+        # candidates: own profile fields only
+        ("a", "update public.candidates set full_name = 'Alice A' where id = %s", ["a"], 1),
+        ("a", "update public.candidates set full_name = 'Hacked' where id = %s", ["b"], 0),  # filtered
+        ("a", "update public.candidates set email = 'x@example.com' where id = %s", ["a"], "denied"),  # column not writable
+        ("a", "insert into public.candidates (id, email, full_name) values (gen_random_uuid(), 'n@example.com', 'New')", [], "denied"),
+        ("recruiter", "delete from public.candidates where id = %s", ["a"], "denied"),
+        # recruiters: admins manage their organization
+        ("admin", "update public.recruiters set role = 'viewer' where id = %s", ["recruiter"], 1),
+        ("admin", "update public.recruiters set is_active = false where id = %s", ["outsider"], 0),
+        ("recruiter", "update public.recruiters set role = 'admin' where id = %s", ["recruiter"], 0),
+        ("a", "update public.recruiters set role = 'admin' where id = %s", ["recruiter"], 0),
+        # job postings: recruiters and admins of the organization write; viewers and candidates do not
+        ("recruiter", "update public.job_postings set title = 'Renamed' where id = %s", ["posting_paused"], 1),
+        ("recruiter", "update public.job_postings set title = 'Renamed' where id = %s", ["posting_other_org"], 0),
+        ("viewer", "update public.job_postings set title = 'Renamed' where id = %s", ["posting_open"], 0),
+        ("a", "update public.job_postings set title = 'Renamed' where id = %s", ["posting_open"], 0),
+        ("anon", "update public.job_postings set title = 'Renamed' where id = %s", ["posting_open"], "denied"),
+        ("recruiter", "delete from public.job_postings where id = %s", ["posting_open"], "denied"),
+        # resumes: created by the upload trigger only; candidates activate and delete their own
+        ("a", "update public.resumes set is_active = false where id = %s", ["resume"], 1),
+        ("b", "update public.resumes set is_active = true where id = %s", ["resume"], 0),
+        ("a", "update public.resumes set parsing_status = 'completed' where id = %s", ["resume"], "denied"),
+        ("a", "insert into public.resumes (candidate_id, storage_path, file_name) values (%s, 'x/y.pdf', 'y.pdf')", ["a"], "denied"),
+        ("a", "delete from public.resumes where id = %s", ["resume"], 1),
+        ("b", "delete from public.resumes where id = %s", ["resume"], 0),
+        ("recruiter", "delete from public.resumes where id = %s", ["resume"], 0),
+        # feedback: recruiters and admins edit and approve; viewers and candidates cannot
+        ("recruiter", "update public.resume_feedback set feedback_content = 'Edited' where id = %s", ["feedback_pending"], 1),
+        ("viewer", "update public.resume_feedback set feedback_content = 'Edited' where id = %s", ["feedback_pending"], 0),
+        ("a", "update public.resume_feedback set status = 'sent' where id = %s", ["feedback_pending"], 0),
+        ("a", "delete from public.resume_feedback where id = %s", ["feedback_sent"], "denied"),
+        # interviews, sessions, messages, assessments: service role only
+        ("a", "update public.interviews set status = 'completed' where id = %s", ["interview"], "denied"),
+        ("a", "insert into public.interviews (candidate_id, role_type) values (%s, 'react')", ["a"], "denied"),
+        ("a", "insert into public.interview_messages (interview_id, sequence_number, message_type, content_text)"
+              " values (%s, 9, 'candidate_response', 'x')", ["interview"], "denied"),
+        ("a", "update public.interview_sessions set questions_asked_count = 99 where id = %s", ["session"], "denied"),
+        ("recruiter", "update public.assessment_results set overall_score = 100 where id = %s", ["assessment"], "denied"),
+        ("a", "delete from public.assessment_results where id = %s", ["assessment"], "denied"),
+        ("service", "update public.interviews set status = 'in_progress' where id = %s", ["interview"], 1),
+        # applications: candidates apply for themselves and may only withdraw; recruiters of the organization move them
+        ("a", "insert into public.applications (candidate_id, job_posting_id) values (%s, %s)", ["a", "posting_other_org"], 1),
+        ("a", "insert into public.applications (candidate_id, job_posting_id) values (%s, %s)", ["b", "posting_other_org"], "denied"),
+        ("recruiter", "insert into public.applications (candidate_id, job_posting_id) values (%s, %s)", ["recruiter", "posting_other_org"], "denied"),
+        ("a", "update public.applications set status = 'withdrawn' where id = %s", ["application"], 1),
+        ("a", "update public.applications set status = 'offered' where id = %s", ["application"], "denied"),
+        ("b", "update public.applications set status = 'withdrawn' where id = %s", ["application"], 0),
+        ("recruiter", "update public.applications set status = 'under_review' where id = %s", ["application"], 1),
+        ("viewer", "update public.applications set status = 'under_review' where id = %s", ["application"], 0),
+        ("outsider", "update public.applications set status = 'rejected' where id = %s", ["application"], 0),
+        # webhooks: admins of the organization only
+        ("admin", "insert into public.integration_webhooks (organization_id, url, secret, event_types)"
+                  " values (%s, 'https://h.example', 'another-long-secret', '{interview.completed}')", [TEAMIFIED], 1),
+        ("recruiter", "insert into public.integration_webhooks (organization_id, url, secret, event_types)"
+                      " values (%s, 'https://h.example', 'another-long-secret', '{interview.completed}')", [TEAMIFIED], "denied"),
+        ("admin", "delete from public.integration_webhooks where id = %s", ["webhook"], 1),
+        ("viewer", "delete from public.integration_webhooks where id = %s", ["webhook"], 0),
+        ("admin", "update public.webhook_deliveries set status = 'delivered' where id = %s", ["delivery"], "denied"),
+        # recordings: candidates register their own, with consent
+        ("a", "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
+              " values (%s, %s, 'a/r2.webm', 'video/webm', 10, now())", ["interview", "a"], 1),
+        ("b", "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
+              " values (%s, %s, 'b/r2.webm', 'video/webm', 10, now())", ["interview", "b"], "denied"),
+        ("a", "delete from public.video_recordings where id = %s", ["recording"], "denied"),
+        # the private schema is unreachable
+        ("a", "insert into private.jobs (kind) values ('x.y')", [], "denied"),
+        ("admin", "delete from private.jobs", [], "denied"),
+        ("a", "select private.enqueue_job('x.y', '{}')", [], "denied"),
+    ],
+)
+def test_who_can_write_what(database, world, who, sql, params, expected):
+    assert attempt(database, world, who, sql, params) == expected
+
+
+@pytest.mark.parametrize(
+    ("who", "bucket", "folder_of", "expected"),
+    [
+        ("a", "resumes", "a", 1),
+        ("a", "resumes", "b", "denied"),  # another user's folder
+        ("a", "audio", "a", 1),
+        ("a", "interview-recordings", "a", 1),
+        ("recruiter", "resumes", "a", "denied"),
+        ("anon", "resumes", "a", "denied"),
+    ],
+)
+def test_storage_uploads_only_into_the_callers_folder(database, world, who, bucket, folder_of, expected):
+    name = f"{world[folder_of]}/{uuid.uuid4().hex}.bin"
+    sql = "insert into storage.objects (bucket_id, name, owner) values (%s, %s, %s)"
+    owner = world.get(who) if who in world else None
+    assert attempt(database, world, who, sql, [bucket, name, owner]) == expected
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [("a", True), ("b", False), ("recruiter", True), ("viewer", True), ("anon", False), ("service", True)],
+)
+def test_storage_reads(database, world, who, sees):
+    found = visible(database, world, who, "storage.objects where name like '%%/cv.pdf'")
+    assert (found not in ("denied", set())) is sees
+
+
+@pytest.mark.parametrize(("who", "expected"), [("a", 1), ("b", 0), ("recruiter", 0)])
+def test_storage_deletes(database, world, who, expected):
+    name = f"{world['a']}/cv.pdf"
+    assert attempt(database, world, who, "delete from storage.objects where bucket_id = 'resumes' and name = %s", [name]) == expected
+
+
+def test_rls_is_enabled_on_every_public_table(admin_conn):
+    missing = admin_conn.execute(
+        "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+        " where n.nspname in ('public', 'private') and c.relkind = 'r' and not c.relrowsecurity"
+    ).fetchall()
+    assert missing == []
+
+
+def test_a_deactivated_recruiter_loses_access_at_once(database, world):
+    recruiter = actor(world, "recruiter")
+    with psycopg.connect(postgres.dsn(database), row_factory=dict_row) as conn, conn.transaction(force_rollback=True):
+        conn.execute("update public.recruiters set is_active = false where id = %s", [world["recruiter"]])
+        conn.execute("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', %s, true)",
+                     [json.dumps(recruiter.claims)])
+        assert conn.execute("select id from public.candidates").fetchall() == []
