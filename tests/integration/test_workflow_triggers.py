@@ -1,0 +1,154 @@
+"""The workflow chain: each trigger enqueues its next step exactly once, in the same transaction."""
+
+from __future__ import annotations
+
+import json
+
+import psycopg
+import pytest
+
+from tests.rls import Actor, acting_as, create_user
+
+TEAMIFIED = "00000000-0000-0000-0000-00000000a001"
+
+
+@pytest.fixture
+def candidate(admin_conn):
+    return create_user(admin_conn, "candidate")
+
+
+@pytest.fixture
+def posting(admin_conn):
+    """Factory: a job posting with the given tech stack and state."""
+
+    def make(tech_stack=("react", "typescript"), status="active", cancelled=False):
+        return str(admin_conn.execute(
+            "insert into public.job_postings (organization_id, title, company, role_category, employment_type, work_setup,"
+            " tech_stack, status, is_cancelled, cancellation_reason) values (%s, 'Engineer', 'Acme', 'engineering', 'permanent',"
+            " 'remote', %s, %s, %s, %s) returning id",
+            [TEAMIFIED, list(tech_stack), status, cancelled, "budget cut" if cancelled else None],
+        ).fetchone()["id"])
+
+    return make
+
+
+def jobs(admin_conn, kind):
+    return admin_conn.execute("select payload, dedupe_key from private.jobs where kind = %s order by id", [kind]).fetchall()
+
+
+def upload(database, user_id, bucket, name, size=1234):
+    with psycopg.connect(database_dsn(database)) as conn:
+        conn.execute("select set_config('role', 'authenticated', false), set_config('request.jwt.claims', %s, false)",
+                     [json.dumps(Actor("u", user_id, "candidate").claims)])
+        conn.execute("insert into storage.objects (bucket_id, name, owner, metadata) values (%s, %s, %s, %s)",
+                     [bucket, name, user_id, json.dumps({"size": size, "mimetype": "application/pdf"})])
+
+
+def database_dsn(database):
+    from local import postgres
+
+    return postgres.dsn(database)
+
+
+def test_upload_into_resumes_creates_the_resume_and_its_job(database, admin_conn, candidate):
+    upload(database, candidate, "resumes", f"{candidate}/cv.pdf")
+    resume = admin_conn.execute("select * from public.resumes where candidate_id = %s", [candidate]).fetchone()
+    assert resume["parsing_status"] == "pending"
+    assert resume["file_name"] == "cv.pdf" and resume["file_size"] == 1234 and resume["is_active"]
+    assert jobs(admin_conn, "resume.process") == [{"payload": {"resume_id": str(resume["id"])}, "dedupe_key": f"resume.process:{resume['id']}"}]
+
+
+def test_a_newer_upload_becomes_the_active_resume(database, admin_conn, candidate):
+    upload(database, candidate, "resumes", f"{candidate}/v1.pdf")
+    upload(database, candidate, "resumes", f"{candidate}/v2.pdf")
+    active = admin_conn.execute("select file_name from public.resumes where candidate_id = %s and is_active", [candidate]).fetchall()
+    assert active == [{"file_name": "v2.pdf"}]
+    assert len(jobs(admin_conn, "resume.process")) == 2
+
+
+def test_uploads_into_other_buckets_are_ignored(database, admin_conn, candidate):
+    upload(database, candidate, "audio", f"{candidate}/answer.webm")
+    assert admin_conn.execute("select count(*) as n from public.resumes").fetchone()["n"] == 0
+    assert jobs(admin_conn, "resume.process") == []
+
+
+def test_parsed_resume_queues_feedback_once_even_when_updated_twice(database, admin_conn, candidate):
+    upload(database, candidate, "resumes", f"{candidate}/cv.pdf")
+    for _ in range(2):
+        admin_conn.execute("update public.resumes set parsing_status = 'processing'")
+        admin_conn.execute("update public.resumes set parsing_status = 'completed', parsed_at = now()")
+    assert len(jobs(admin_conn, "feedback.generate")) == 1
+
+
+def test_completed_interview_queues_scoring_once(admin_conn, candidate):
+    interview = admin_conn.execute(
+        "insert into public.interviews (candidate_id, role_type, status) values (%s, 'python', 'in_progress') returning id", [candidate]
+    ).fetchone()["id"]
+    for status in ("completed", "in_progress", "completed"):
+        admin_conn.execute("update public.interviews set status = %s where id = %s", [status, interview])
+    assert jobs(admin_conn, "interview.score") == [{"payload": {"interview_id": str(interview)}, "dedupe_key": f"interview.score:{interview}"}]
+
+
+@pytest.mark.parametrize(
+    ("stack", "role_type"),
+    [
+        (("react", "typescript"), "react"),
+        (("Python", "Django"), "python"),
+        (("node.js", "vue"), "javascript"),
+        (("react", "fastapi"), "fullstack"),
+        (("go", "kubernetes"), "fullstack"),  # nothing specific: the broad interview
+    ],
+)
+def test_application_creates_a_linked_tailored_interview(database, admin_conn, candidate, posting, stack, role_type):
+    posting_id = posting(stack)
+    with acting_as(database, Actor("c", candidate, "candidate")) as conn:
+        application = conn.execute(
+            "insert into public.applications (candidate_id, job_posting_id) values (%s, %s) returning id, status, interview_id",
+            [candidate, posting_id],
+        ).fetchone()
+        interview = conn.execute("select * from public.interviews where id = %s", [application["interview_id"]]).fetchone()
+    assert application["status"] == "interview_scheduled"
+    assert interview["role_type"] == role_type
+    assert str(interview["application_id"]) == str(application["id"])
+    assert str(interview["job_posting_id"]) == posting_id and interview["status"] == "scheduled"
+
+
+@pytest.mark.parametrize(("status", "cancelled"), [("closed", False), ("paused", False), ("active", True)])
+def test_closed_paused_or_cancelled_postings_refuse_applications(database, admin_conn, candidate, posting, status, cancelled):
+    posting_id = posting(status=status, cancelled=cancelled)
+    with pytest.raises(psycopg.errors.RaiseException) as raised:
+        with acting_as(database, Actor("c", candidate, "candidate")) as conn:
+            conn.execute("insert into public.applications (candidate_id, job_posting_id) values (%s, %s)", [candidate, posting_id])
+    assert raised.value.diag.message_hint == "JOB_NOT_OPEN"
+    assert admin_conn.execute("select count(*) as n from public.interviews").fetchone()["n"] == 0
+
+
+def test_applying_twice_is_a_unique_violation(database, candidate, posting):
+    posting_id = posting()
+    with acting_as(database, Actor("c", candidate, "candidate")) as conn:
+        conn.execute("insert into public.applications (candidate_id, job_posting_id) values (%s, %s)", [candidate, posting_id])
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            conn.execute("insert into public.applications (candidate_id, job_posting_id) values (%s, %s)", [candidate, posting_id])
+
+
+def test_assessment_moves_the_application_and_notifies_webhooks_once(database, admin_conn, candidate, posting):
+    posting_id = posting()
+    hook = admin_conn.execute(
+        "insert into public.integration_webhooks (organization_id, url, secret, event_types) values"
+        " (%s, 'https://h.example/a', 'a-very-long-secret-value', '{assessment.ready,application.status_changed}') returning id",
+        [TEAMIFIED],
+    ).fetchone()["id"]
+    admin_conn.execute(
+        "insert into public.integration_webhooks (organization_id, url, secret, event_types, is_active) values"
+        " (%s, 'https://h.example/off', 'a-very-long-secret-value', '{assessment.ready}', false)", [TEAMIFIED]
+    )
+    application = admin_conn.execute(
+        "insert into public.applications (candidate_id, job_posting_id) values (%s, %s) returning id, interview_id", [candidate, posting_id]
+    ).fetchone()
+    admin_conn.execute("insert into public.assessment_results (interview_id, status, overall_score) values (%s, 'completed', 77)",
+                       [application["interview_id"]])
+    status = admin_conn.execute("select status from public.applications where id = %s", [application["id"]]).fetchone()["status"]
+    assert status == "interview_completed"
+    deliveries = jobs(admin_conn, "webhook.deliver")
+    assert sorted(d["payload"]["event_type"] for d in deliveries) == ["application.status_changed", "assessment.ready"]
+    assert all(d["payload"]["webhook_id"] == str(hook) for d in deliveries)
