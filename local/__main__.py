@@ -13,8 +13,12 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import subprocess
 import sys
 import threading
+import time
+import urllib.error
+import urllib.request
 
 from local import config, migrate, postgres
 from local.paths import LOCAL_DIR
@@ -52,23 +56,50 @@ def cmd_db_reset(_: argparse.Namespace) -> None:
     _prepare_dev_database(reset=True)
 
 
+def start_standin(env: dict[str, str], port: int) -> subprocess.Popen:
+    """The Auth + Storage stand-in as a child process; returns once it answers."""
+    process = subprocess.Popen([sys.executable, "-m", "local", "standin", "--port", str(port)], env={**os.environ, **env})
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/auth/v1/health", timeout=1)  # noqa: S310 - loopback
+            return process
+        except (urllib.error.URLError, ConnectionError):
+            if process.poll() is not None:
+                raise RuntimeError("the Supabase stand-in exited at start") from None
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError("the Supabase stand-in did not start")
+
+
 def cmd_up(args: argparse.Namespace) -> None:
     _prepare_dev_database(reset=False)
-    os.environ.update(config.local_env())
+    env = config.local_env()
+    os.environ.update(env)
+    standin = start_standin(env, config.SUPABASE_PORT)
     from local import gateway
 
     server, scheduler = gateway.serve(port=args.port)
     PID_FILE.write_text(str(os.getpid()))
     print(f"gateway:  http://127.0.0.1:{args.port}/<function>/  (try /health/)", file=sys.stderr)
+    print(f"supabase: {env['SUPABASE_URL']}/auth/v1 and /storage/v1", file=sys.stderr)
     print(f"postgres: {postgres.dsn()}", file=sys.stderr)
     print("Ctrl-C or `make stop` stops everything.", file=sys.stderr)
     _wait_for_signal()
     if scheduler:
         scheduler.stop()
     server.shutdown()
+    standin.terminate()
+    standin.wait(timeout=10)
     postgres.stop()
     PID_FILE.unlink(missing_ok=True)
     print("stopped", file=sys.stderr)
+
+
+def cmd_standin(args: argparse.Namespace) -> None:
+    from local.supabase_standin.app import run
+
+    run(args.port)
 
 
 def _wait_for_signal() -> None:
@@ -113,6 +144,9 @@ def main(argv: list[str] | None = None) -> None:
     gw.add_argument("--port", type=int, default=config.GATEWAY_PORT)
     gw.add_argument("--no-scheduler", action="store_true")
     gw.set_defaults(func=cmd_gateway)
+    si = sub.add_parser("standin")
+    si.add_argument("--port", type=int, default=config.SUPABASE_PORT)
+    si.set_defaults(func=cmd_standin)
     args = parser.parse_args(argv)
     args.func(args)
 

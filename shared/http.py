@@ -16,7 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 from aws_lambda_powertools.logging import correlation_paths
-from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from shared.errors import AppError
 from shared.logs import logger
@@ -31,19 +31,11 @@ SECURITY_HEADERS = {
 }
 
 
-def _jsonable(data: Any) -> Any:
-    if isinstance(data, BaseModel):
-        return data.model_dump(mode="json")
-    if isinstance(data, list):
-        return [_jsonable(item) for item in data]
-    return data
-
-
 def ok(data: Any = None, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
     """A success envelope: {"success": true, "data": ...}."""
     if status_code == HTTPStatus.NO_CONTENT:
         return Response(status_code=204, content_type=None, body="", headers=headers)
-    body = json.dumps({"success": True, "data": _jsonable(data)}, default=str)
+    body = json.dumps({"success": True, "data": to_jsonable_python(data)})
     return Response(status_code=status_code, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
 
 

@@ -44,11 +44,13 @@ def stack_db(pg_cluster) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def stack_env(stack_db) -> dict[str, str]:
-    return config.local_env(database=stack_db, supabase_port=free_port())
+    env = config.local_env(database=stack_db, supabase_port=free_port())
+    # Many accounts are registered from 127.0.0.1 during the run.
+    return {**env, "REGISTER_LIMIT_PER_HOUR": "100000", "STANDIN_BCRYPT_ROUNDS": "4"}
 
 
 @pytest.fixture(scope="session")
-def gateway_url(stack_env) -> Iterator[str]:
+def gateway_url(stack_env, supabase_url) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "local", "gateway", "--port", str(port), "--no-scheduler"],
@@ -60,6 +62,25 @@ def gateway_url(stack_env) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         wait_for(url + "/health/")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def supabase_url(stack_env) -> Iterator[str]:
+    """The Auth + Storage stand-in on the port reserved in stack_env."""
+    url = stack_env["SUPABASE_URL"]
+    port = url.rsplit(":", 1)[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "local", "standin", "--port", port],
+        cwd=REPO_ROOT,
+        env={**os.environ, **stack_env},
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(url + "/auth/v1/health")
         yield url
     finally:
         process.terminate()

@@ -1,0 +1,278 @@
+"""Accounts: candidate registration, login with lockout, refresh, logout, and the admin's
+management of recruiter accounts. Supabase Auth owns passwords; the role lives in app_metadata,
+which only this server (through the admin API) ever sets."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from supabase_auth.errors import AuthApiError, AuthError
+
+from shared import lockout, rate_limit
+from shared.auth import Caller
+from shared.db import service_transaction, user_transaction
+from shared.errors import (
+    AccountDisabled,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    NotFound,
+    ServiceUnavailable,
+    ValidationFailed,
+)
+from shared.logs import logger
+from shared.services.passwords import broken_rules, describe
+from shared.settings import get_settings
+from shared.supabase_clients import anon_auth_client, service_client
+
+RecruiterRole = Literal["recruiter", "admin", "viewer"]
+BAN_FOREVER = "876000h"
+
+
+def _normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def _check_password(value: str) -> str:
+    broken = broken_rules(value)
+    if broken:
+        raise ValueError(describe(broken))
+    return value
+
+
+class Registration(BaseModel):
+    """A candidate's sign-up. Unknown fields (a `role`, say) are ignored, never trusted."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    email: EmailStr
+    password: str = Field(max_length=200)
+    full_name: str = Field(min_length=2, max_length=120)
+    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()\-]{7,20}$")
+
+    _email = field_validator("email", mode="before")(lambda v: _normalise_email(v) if isinstance(v, str) else v)
+    _password = field_validator("password")(_check_password)
+
+    @field_validator("full_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = " ".join(value.split())
+        if len(value) < 2:
+            raise ValueError("The full name needs at least 2 characters.")
+        return value
+
+
+class Credentials(BaseModel):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=200)
+
+    _email = field_validator("email", mode="before")(lambda v: _normalise_email(v) if isinstance(v, str) else v)
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=512)
+
+
+class NewRecruiter(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    email: EmailStr
+    full_name: str = Field(min_length=2, max_length=120)
+    role: RecruiterRole = "recruiter"
+    password: str | None = Field(default=None, max_length=200)
+
+    _email = field_validator("email", mode="before")(lambda v: _normalise_email(v) if isinstance(v, str) else v)
+
+    @field_validator("password")
+    @classmethod
+    def _password(cls, value: str | None) -> str | None:
+        return None if value is None else _check_password(value)
+
+
+class RecruiterChange(BaseModel):
+    role: RecruiterRole | None = None
+    is_active: bool | None = None
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+    role: str
+    full_name: str | None
+
+
+class SessionOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    expires_at: int | None
+    token_type: str
+
+
+class AuthResult(BaseModel):
+    user: UserOut
+    session: SessionOut
+
+
+def _user_out(user) -> UserOut:
+    return UserOut(
+        id=str(user.id),
+        email=user.email or "",
+        role=(user.app_metadata or {}).get("role", "candidate"),
+        full_name=(user.user_metadata or {}).get("full_name"),
+    )
+
+
+def _session_out(session) -> SessionOut:
+    return SessionOut(
+        access_token=session.access_token,
+        refresh_token=session.refresh_token,
+        expires_at=session.expires_at,
+        token_type=session.token_type,
+    )
+
+
+def register(registration: Registration, source_ip: str) -> AuthResult:
+    """Create a candidate account and sign it in. The role is assigned here, server-side."""
+    settings = get_settings()
+    rate_limit.hit("register", source_ip, limit=settings.register_limit_per_hour, window_seconds=3600)
+    try:
+        service_client().auth.admin.create_user(
+            {
+                "email": registration.email,
+                "password": registration.password,
+                "email_confirm": True,
+                "user_metadata": {"full_name": registration.full_name, "phone": registration.phone},
+                "app_metadata": {"role": "candidate"},
+            }
+        )
+    except AuthApiError as exc:
+        if exc.code in {"email_exists", "user_already_exists"}:
+            raise EmailTaken() from exc
+        if exc.code in {"weak_password", "validation_failed"}:
+            raise ValidationFailed("The password does not meet the policy.") from exc
+        raise ServiceUnavailable("The account service is unavailable.") from exc
+    logger.info("candidate registered")
+    return _sign_in(registration.email, registration.password)
+
+
+def login(credentials: Credentials) -> AuthResult:
+    """Password login with brute-force lockout counted in Postgres (holds across instances)."""
+    lockout.ensure_not_locked(credentials.email)
+    try:
+        result = _sign_in(credentials.email, credentials.password)
+    except InvalidCredentials:
+        lockout.record_failure(credentials.email)
+        raise
+    lockout.clear(credentials.email)
+    _record_login(result.user)
+    return result
+
+
+def _sign_in(email: str, password: str) -> AuthResult:
+    try:
+        response = anon_auth_client().sign_in_with_password({"email": email, "password": password})
+    except AuthApiError as exc:
+        if exc.code == "user_banned":
+            raise AccountDisabled() from exc
+        if exc.code in {"invalid_credentials", "email_not_confirmed", "invalid_grant", "validation_failed"}:
+            raise InvalidCredentials() from exc
+        raise ServiceUnavailable("The account service is unavailable.") from exc
+    except AuthError as exc:
+        raise ServiceUnavailable("The account service is unavailable.") from exc
+    return AuthResult(user=_user_out(response.user), session=_session_out(response.session))
+
+
+def _record_login(user: UserOut) -> None:
+    if user.role in {"recruiter", "admin", "viewer"}:
+        with service_transaction() as conn:
+            conn.execute("update public.recruiters set last_login_at = now() where id = %s", [user.id])
+
+
+def refresh(request: RefreshRequest) -> SessionOut:
+    """Exchange a refresh token (single use: it rotates) for a new session."""
+    try:
+        response = anon_auth_client().refresh_session(request.refresh_token)
+    except AuthApiError as exc:
+        if exc.code == "user_banned":
+            raise AccountDisabled() from exc
+        raise InvalidRefreshToken() from exc
+    except AuthError as exc:
+        raise InvalidRefreshToken() from exc
+    if response.session is None:
+        raise InvalidRefreshToken()
+    return _session_out(response.session)
+
+
+def logout(access_token: str) -> None:
+    """Revoke every refresh token of the caller's sessions."""
+    try:
+        service_client().auth.admin.sign_out(access_token, scope="global")
+    except AuthError as exc:
+        raise ServiceUnavailable("The account service is unavailable.") from exc
+
+
+_CANDIDATE_PROFILE = "select id, email, full_name from public.candidates where id = %s"
+_RECRUITER_PROFILE = "select id, email, full_name from public.recruiters where id = %s"
+
+
+def me(caller: Caller) -> UserOut:
+    """The caller's profile, read under RLS."""
+    query = _RECRUITER_PROFILE if caller.is_staff else _CANDIDATE_PROFILE
+    with user_transaction(caller.claims) as conn:
+        row = conn.execute(query, [caller.user_id]).fetchone()
+    if row is None:
+        raise NotFound("The account profile was not found.")
+    return UserOut(id=str(row["id"]), email=row["email"], role=caller.role, full_name=row["full_name"])
+
+
+def create_recruiter(new: NewRecruiter) -> UserOut:
+    """An admin creates a recruiter, admin or viewer account."""
+    password = new.password or _generated_password()
+    try:
+        response = service_client().auth.admin.create_user(
+            {
+                "email": new.email,
+                "password": password,
+                "email_confirm": True,
+                "user_metadata": {"full_name": new.full_name},
+                "app_metadata": {"role": new.role},
+            }
+        )
+    except AuthApiError as exc:
+        if exc.code in {"email_exists", "user_already_exists"}:
+            raise EmailTaken() from exc
+        raise ServiceUnavailable("The account service is unavailable.") from exc
+    logger.info("recruiter account created", extra={"role": new.role})
+    return _user_out(response.user)
+
+
+def change_recruiter(recruiter_id: str, change: RecruiterChange) -> UserOut:
+    """Change a recruiter's role or (de)activate the account; a deactivated account is banned in
+    Auth, so it can neither log in nor use its refresh tokens."""
+    with service_transaction() as conn:
+        row = conn.execute("select id from public.recruiters where id = %s", [recruiter_id]).fetchone()
+    if row is None:
+        raise NotFound("The recruiter was not found.")
+    attributes: dict = {}
+    if change.role is not None:
+        attributes["app_metadata"] = {"role": change.role}
+    if change.is_active is not None:
+        attributes["ban_duration"] = "none" if change.is_active else BAN_FOREVER
+    if not attributes:
+        raise ValidationFailed("Nothing to change: send role and/or is_active.")
+    try:
+        response = service_client().auth.admin.update_user_by_id(recruiter_id, attributes)
+    except AuthError as exc:
+        raise ServiceUnavailable("The account service is unavailable.") from exc
+    with service_transaction() as conn:
+        conn.execute(
+            "update public.recruiters set role = coalesce(%s, role), is_active = coalesce(%s, is_active) where id = %s",
+            [change.role, change.is_active, recruiter_id],
+        )
+    return _user_out(response.user)
+
+
+def _generated_password() -> str:
+    return secrets.token_urlsafe(18) + "A1!"
