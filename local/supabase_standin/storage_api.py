@@ -69,8 +69,14 @@ def _principal(request: Request) -> Principal:
         raise StorageApiError(403, "AccessDenied", "Unauthorized", "Invalid JWT") from exc
 
 
-def _bucket(conn: psycopg.Connection, bucket_id: str) -> dict[str, Any]:
-    row = conn.execute("select * from storage.buckets where id = %s", [bucket_id]).fetchone()
+def _bucket(conn: psycopg.Connection | None, bucket_id: str) -> dict[str, Any]:
+    """The bucket, read as the caller (bucket API) or, for object operations (conn None), as the
+    service itself, as storage-api does."""
+    if conn is None:
+        with db.admin() as admin_conn:
+            row = admin_conn.execute("select * from storage.buckets where id = %s", [bucket_id]).fetchone()
+    else:
+        row = conn.execute("select * from storage.buckets where id = %s", [bucket_id]).fetchone()
     if row is None:
         raise StorageApiError(404, "NoSuchBucket", "Bucket not found", "Bucket not found")
     return row
@@ -118,7 +124,7 @@ def _store(principal: Principal, bucket_id: str, name: str, incoming: Incoming, 
     mimetype = incoming.mimetype or "application/octet-stream"
     owner = owner if owner is not None else principal.user_id
     with db.as_caller(principal) as conn:
-        bucket = _bucket(conn, bucket_id)
+        bucket = _bucket(None, bucket_id)
         _check_limits(bucket, len(data), mimetype)
         statement = (
             "insert into storage.objects (bucket_id, name, owner, owner_id, metadata, user_metadata) values (%s, %s, %s, %s, %s, %s)"
@@ -139,7 +145,7 @@ def _store(principal: Principal, bucket_id: str, name: str, incoming: Incoming, 
 
 def _find(principal: Principal, bucket_id: str, name: str) -> dict[str, Any]:
     with db.as_caller(principal) as conn:
-        _bucket(conn, bucket_id)
+        _bucket(None, bucket_id)
         row = conn.execute(f"select {OBJECT_COLUMNS} from storage.objects where bucket_id = %s and name = %s", [bucket_id, name]).fetchone()
     if row is None:
         raise not_found()
@@ -210,7 +216,7 @@ def download(request: Request, incoming: Incoming) -> Response:
 def download_public(request: Request, incoming: Incoming) -> Response:
     bucket, name = request.path_params["bucket"], valid_name(request.path_params["name"])
     with db.admin() as conn:
-        if not _bucket(conn, bucket)["public"]:
+        if not _bucket(None, bucket)["public"]:
             raise not_found()
         row = conn.execute(f"select {OBJECT_COLUMNS} from storage.objects where bucket_id = %s and name = %s", [bucket, name]).fetchone()
     if row is None:
@@ -263,8 +269,8 @@ def create_signed_upload_url(request: Request, incoming: Incoming) -> Response:
     bucket, name = request.path_params["bucket"], valid_name(request.path_params["name"])
     principal = _principal(request)
     upsert = request.headers.get("x-upsert", "false").lower() == "true"
+    _bucket(None, bucket)
     with db.as_caller(principal) as conn:  # may the caller create this object? checked now, then rolled back
-        _bucket(conn, bucket)
         try:
             with conn.transaction(force_rollback=True):
                 conn.execute("insert into storage.objects (bucket_id, name, owner, owner_id) values (%s, %s, %s, %s)",
@@ -298,8 +304,8 @@ def remove(request: Request, incoming: Incoming) -> Response:
     if not isinstance(prefixes, list) or not prefixes:
         raise StorageApiError(400, "InvalidRequest", "Invalid Input", "prefixes must be a non-empty list")
     names = [valid_name(str(prefix)) for prefix in prefixes]
+    _bucket(None, bucket)
     with db.as_caller(_principal(request)) as conn:
-        _bucket(conn, bucket)
         rows = conn.execute(f"delete from storage.objects where bucket_id = %s and name = any(%s) returning {OBJECT_COLUMNS}",
                             [bucket, names]).fetchall()
     for row in rows:
@@ -320,8 +326,8 @@ def list_objects(request: Request, incoming: Incoming) -> Response:
     search = str(body.get("search") or "")
     descending = (body.get("sortBy") or {}).get("order") == "desc"
     base = f"{prefix}/" if prefix else ""
+    _bucket(None, bucket)
     with db.as_caller(_principal(request)) as conn:
-        _bucket(conn, bucket)
         rows = conn.execute(f"select {OBJECT_COLUMNS} from storage.objects where bucket_id = %s and name like %s order by name",
                             [bucket, base.replace("%", r"\%").replace("_", r"\_") + "%"]).fetchall()
     entries: dict[str, dict[str, Any]] = {}

@@ -1,0 +1,127 @@
+"""The unmodified supabase client against the local Auth stand-in."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+import jwt
+import pytest
+from supabase_auth.errors import AuthApiError, AuthWeakPasswordError
+
+from supabase import ClientOptions, create_client
+
+PASSWORD = "Str0ng!Pass"
+
+
+def email() -> str:
+    return f"standin-{uuid.uuid4().hex[:10]}@example.com"
+
+
+@pytest.fixture
+def anon(stack_env, supabase_url):
+    return lambda: create_client(supabase_url, stack_env["SUPABASE_ANON_KEY"],
+                                 options=ClientOptions(auto_refresh_token=False, persist_session=False))
+
+
+@pytest.fixture
+def admin(stack_env, supabase_url):
+    return create_client(supabase_url, stack_env["SUPABASE_SERVICE_ROLE_KEY"],
+                         options=ClientOptions(auto_refresh_token=False, persist_session=False)).auth.admin
+
+
+def test_sign_up_sign_in_get_user_and_claims(anon, stack_env, supabase_url):
+    address = email()
+    signed_up = anon().auth.sign_up({"email": address, "password": PASSWORD, "options": {"data": {"full_name": "Sam Standin"}}})
+    assert signed_up.session is not None and signed_up.user.email == address
+    client = anon()
+    session = client.auth.sign_in_with_password({"email": address.upper(), "password": PASSWORD}).session
+    claims = jwt.decode(session.access_token, stack_env["SUPABASE_JWT_SECRET"], algorithms=["HS256"], audience="authenticated")
+    assert claims["sub"] == signed_up.user.id and claims["role"] == "authenticated" and claims["email"] == address
+    assert claims["iss"] == f"{supabase_url}/auth/v1" and claims["aal"] == "aal1" and claims["session_id"]
+    assert claims["user_metadata"] == {"full_name": "Sam Standin"}
+    assert claims["app_metadata"] == {"provider": "email", "providers": ["email"]}
+    assert client.auth.get_user(session.access_token).user.id == signed_up.user.id
+
+
+def test_refresh_rotates_and_a_used_token_fails(anon):
+    address = email()
+    anon().auth.sign_up({"email": address, "password": PASSWORD})
+    client = anon()
+    first = client.auth.sign_in_with_password({"email": address, "password": PASSWORD}).session
+    second = client.auth.refresh_session(first.refresh_token).session
+    assert second.refresh_token != first.refresh_token
+    with pytest.raises(AuthApiError) as raised:
+        anon().auth.refresh_session(first.refresh_token)
+    assert raised.value.code == "refresh_token_not_found"
+
+
+def test_sign_out_revokes_refresh_tokens(anon):
+    address = email()
+    anon().auth.sign_up({"email": address, "password": PASSWORD})
+    client = anon()
+    session = client.auth.sign_in_with_password({"email": address, "password": PASSWORD}).session
+    client.auth.sign_out()
+    with pytest.raises(AuthApiError):
+        anon().auth.refresh_session(session.refresh_token)
+
+
+@pytest.mark.parametrize("variant", ["same", "upper"])
+def test_duplicate_email_is_refused(anon, variant):
+    address = email()
+    anon().auth.sign_up({"email": address, "password": PASSWORD})
+    with pytest.raises(AuthApiError) as raised:
+        anon().auth.sign_up({"email": address if variant == "same" else address.upper(), "password": PASSWORD})
+    assert raised.value.status == 422 and raised.value.code == "user_already_exists"
+
+
+def test_wrong_password_and_weak_password(anon):
+    address = email()
+    anon().auth.sign_up({"email": address, "password": PASSWORD})
+    with pytest.raises(AuthApiError) as raised:
+        anon().auth.sign_in_with_password({"email": address, "password": "wrong-password"})
+    assert raised.value.status == 400 and raised.value.code == "invalid_credentials"
+    with pytest.raises(AuthWeakPasswordError) as weak:
+        anon().auth.sign_up({"email": email(), "password": "abc"})
+    assert weak.value.code == "weak_password" and weak.value.reasons == ["length"]
+
+
+def test_expired_and_forged_tokens_are_refused(anon, stack_env):
+    address = email()
+    user = anon().auth.sign_up({"email": address, "password": PASSWORD}).user
+    now = int(time.time())
+    base = {"sub": user.id, "aud": "authenticated", "role": "authenticated", "aal": "aal1",
+            "amr": [{"method": "password", "timestamp": now}], "session_id": str(uuid.uuid4())}
+    expired = jwt.encode({**base, "iat": now - 7200, "exp": now - 3600}, stack_env["SUPABASE_JWT_SECRET"], algorithm="HS256")
+    forged = jwt.encode({**base, "iat": now, "exp": now + 3600}, "x" * 64, algorithm="HS256")
+    for token in (expired, forged):
+        with pytest.raises(AuthApiError) as raised:
+            anon().auth.get_user(token)
+        assert raised.value.status == 403 and raised.value.code == "bad_jwt"
+
+
+def test_admin_create_update_list_and_delete(admin, anon):
+    address = email()
+    created = admin.create_user({"email": address, "password": PASSWORD, "email_confirm": True,
+                                 "app_metadata": {"role": "recruiter"}, "user_metadata": {"full_name": "Rae"}}).user
+    assert created.app_metadata["role"] == "recruiter" and created.email_confirmed_at is not None
+    updated = admin.update_user_by_id(created.id, {"user_metadata": {"full_name": "Rae Updated"}, "app_metadata": {"role": "viewer"}}).user
+    assert updated.user_metadata["full_name"] == "Rae Updated" and updated.app_metadata["role"] == "viewer"
+    assert created.id in {user.id for user in admin.list_users(page=1, per_page=1000)}
+    admin.update_user_by_id(created.id, {"ban_duration": "24h"})
+    with pytest.raises(AuthApiError) as banned:
+        anon().auth.sign_in_with_password({"email": address, "password": PASSWORD})
+    assert banned.value.code == "user_banned"
+    admin.delete_user(created.id)
+    assert created.id not in {user.id for user in admin.list_users(page=1, per_page=1000)}
+    again = email()
+    admin.create_user({"email": again, "password": PASSWORD})
+    with pytest.raises(AuthApiError) as duplicate:
+        admin.create_user({"email": again.upper(), "password": PASSWORD})
+    assert duplicate.value.status == 422 and duplicate.value.code == "email_exists"
+
+
+def test_admin_routes_need_the_service_key(anon):
+    with pytest.raises(AuthApiError) as raised:
+        anon().auth.admin.create_user({"email": email(), "password": PASSWORD})
+    assert raised.value.status == 403 and raised.value.code == "not_admin"
