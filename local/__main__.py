@@ -31,15 +31,24 @@ def cmd_env(_: argparse.Namespace) -> None:
         print(f"{key}={value}")
 
 
-def _prepare_dev_database(reset: bool) -> None:
+def _prepare_dev_database(reset: bool) -> bool:
+    """Start Postgres and migrate the dev database; True when it was (re)built from scratch."""
     postgres.start()
     fresh = reset or not _dev_database_migrated()
     if fresh:
         migrate.reset_database(postgres.DEV_DATABASE)
-        print("database rebuilt from migrations and seed", file=sys.stderr)
+        print("database rebuilt from migrations", file=sys.stderr)
     else:
         applied = migrate.prepare_database(postgres.DEV_DATABASE)
         print(f"migrations applied: {len(applied)}", file=sys.stderr)
+    return fresh
+
+
+def _seed(env: dict[str, str]) -> None:
+    from local.seed import seed
+
+    result = seed(postgres.DEV_DATABASE, env["SUPABASE_URL"], env["SUPABASE_SERVICE_ROLE_KEY"])
+    print(f"seeded: {len(result['accounts_created'])} accounts, {result['postings_created']} job postings", file=sys.stderr)
 
 
 def _dev_database_migrated() -> bool:
@@ -54,6 +63,22 @@ def cmd_migrate(_: argparse.Namespace) -> None:
 
 def cmd_db_reset(_: argparse.Namespace) -> None:
     _prepare_dev_database(reset=True)
+    env = config.local_env()
+    standin = start_standin(env, config.SUPABASE_PORT) if not _answers(env["SUPABASE_URL"]) else None
+    try:
+        _seed(env)
+    finally:
+        if standin:
+            standin.terminate()
+            standin.wait(timeout=10)
+
+
+def _answers(supabase_url: str) -> bool:
+    try:
+        urllib.request.urlopen(f"{supabase_url}/auth/v1/health", timeout=1)  # noqa: S310 - loopback
+        return True
+    except (urllib.error.URLError, ConnectionError):
+        return False
 
 
 def start_standin(env: dict[str, str], port: int) -> subprocess.Popen:
@@ -73,19 +98,23 @@ def start_standin(env: dict[str, str], port: int) -> subprocess.Popen:
 
 
 def cmd_up(args: argparse.Namespace) -> None:
-    _prepare_dev_database(reset=False)
+    fresh = _prepare_dev_database(reset=False)
     env = config.local_env()
     os.environ.update(env)
     standin = start_standin(env, config.SUPABASE_PORT)
-    from local import gateway
+    if fresh:
+        _seed(env)
+    from local import gateway, job_listener
 
     server, scheduler = gateway.serve(port=args.port)
+    listener = job_listener.start(postgres.dsn())
     PID_FILE.write_text(str(os.getpid()))
     print(f"gateway:  http://127.0.0.1:{args.port}/<function>/  (try /health/)", file=sys.stderr)
     print(f"supabase: {env['SUPABASE_URL']}/auth/v1 and /storage/v1", file=sys.stderr)
     print(f"postgres: {postgres.dsn()}", file=sys.stderr)
     print("Ctrl-C or `make stop` stops everything.", file=sys.stderr)
     _wait_for_signal()
+    listener.stop()
     if scheduler:
         scheduler.stop()
     server.shutdown()

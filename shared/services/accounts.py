@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from supabase_auth.errors import AuthApiError, AuthError
 
 from shared import lockout, rate_limit
@@ -26,13 +26,10 @@ from shared.logs import logger
 from shared.services.passwords import broken_rules, describe
 from shared.settings import get_settings
 from shared.supabase_clients import anon_auth_client, service_client
+from shared.validation import Email
 
 RecruiterRole = Literal["recruiter", "admin", "viewer"]
 BAN_FOREVER = "876000h"
-
-
-def _normalise_email(value: str) -> str:
-    return value.strip().lower()
 
 
 def _check_password(value: str) -> str:
@@ -47,12 +44,11 @@ class Registration(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    email: EmailStr
+    email: Email
     password: str = Field(max_length=200)
     full_name: str = Field(min_length=2, max_length=120)
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()\-]{7,20}$")
 
-    _email = field_validator("email", mode="before")(lambda v: _normalise_email(v) if isinstance(v, str) else v)
     _password = field_validator("password")(_check_password)
 
     @field_validator("full_name")
@@ -65,10 +61,9 @@ class Registration(BaseModel):
 
 
 class Credentials(BaseModel):
-    email: EmailStr
+    email: Email
     password: str = Field(min_length=1, max_length=200)
 
-    _email = field_validator("email", mode="before")(lambda v: _normalise_email(v) if isinstance(v, str) else v)
 
 
 class RefreshRequest(BaseModel):
@@ -78,12 +73,11 @@ class RefreshRequest(BaseModel):
 class NewRecruiter(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    email: EmailStr
+    email: Email
     full_name: str = Field(min_length=2, max_length=120)
     role: RecruiterRole = "recruiter"
     password: str | None = Field(default=None, max_length=200)
 
-    _email = field_validator("email", mode="before")(lambda v: _normalise_email(v) if isinstance(v, str) else v)
 
     @field_validator("password")
     @classmethod
