@@ -35,6 +35,7 @@ def invoke(
     query: str = "",
     token: str | None = None,
     function_name: str = "test",
+    source_ip: str = "127.0.0.1",
 ) -> Reply:
     """Call a Lambda handler as its function URL would, return status, headers and parsed body."""
     headers = dict(headers or {})
@@ -43,7 +44,7 @@ def invoke(
         headers.setdefault("content-type", "application/json")
     if token:
         headers["authorization"] = f"Bearer {token}"
-    event = build_event(method, path, query, list(headers.items()), body)
+    event = build_event(method, path, query, list(headers.items()), body, source_ip=source_ip)
     status, reply_headers, payload = from_result(handler(event, LambdaContext(function_name)))
     parsed = json.loads(payload) if payload else None
     return Reply(status, {key.lower(): value for key, value in reply_headers}, parsed)

@@ -59,3 +59,16 @@ def test_a_successful_login_resets_the_count(gateway_url):
     for _ in range(4):
         assert httpx.post(f"{gateway_url}/auth/login", json=wrong).status_code == 401
     assert httpx.post(f"{gateway_url}/auth/login", json={"email": email, "password": PASSWORD}).status_code == 200
+
+
+def test_registration_is_rate_limited_per_client_ip(in_process_auth, monkeypatch):
+    monkeypatch.setenv("REGISTER_LIMIT_PER_HOUR", "2")
+    get_settings.cache_clear()
+    ip_headers = {"x-forwarded-for": "203.0.113.9"}
+    statuses = []
+    for _ in range(3):
+        body = {"email": f"rl-{uuid.uuid4().hex[:10]}@example.com", "password": PASSWORD, "full_name": "Rae Limit"}
+        reply = invoke(in_process_auth, "POST", "/register", json_body=body, headers=ip_headers, source_ip="203.0.113.9")
+        statuses.append(reply.status)
+    assert statuses == [201, 201, 429]
+    assert reply.error["code"] == "RATE_LIMITED" and int(reply.headers["retry-after"]) > 0
