@@ -121,3 +121,27 @@ class AccountLocked(RateLimited):
     """Too many failed logins; the account is locked for a while."""
 
     code = "ACCOUNT_LOCKED"
+
+
+class AIUnavailable(ServiceUnavailable):
+    """The AI service is temporarily unavailable; try again shortly."""
+
+    code = "AI_UNAVAILABLE"
+
+
+class AIFailed(UpstreamFailed):
+    """The AI service returned an error."""
+
+    code = "AI_ERROR"
+
+
+class AudioInvalid(ValidationFailed):
+    """The audio is not valid."""
+
+    code = "AUDIO_INVALID"
+
+
+class TranscriptionFailed(ValidationFailed):
+    """The recording could not be transcribed; please record your answer again."""
+
+    code = "TRANSCRIPTION_FAILED"

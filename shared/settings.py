@@ -36,6 +36,38 @@ class Settings(BaseSettings):
     aws_region: str = "ap-southeast-2"
     ses_endpoint_url: str | None = None
 
+    ai_provider: Literal["offline", "openai"] | None = None  # default: openai when a key is set, else offline
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = None
+    openai_chat_model: str = "gpt-4o-mini"
+    openai_transcription_model: str = "whisper-1"
+    openai_tts_model: str = "tts-1"
+    openai_tts_voice: str = "alloy"
+    openai_realtime_model: str = "gpt-realtime"
+    openai_realtime_voice: str = "marin"
+    openai_chat_timeout_s: float = 45.0
+    openai_transcription_timeout_s: float = 30.0
+    openai_tts_timeout_s: float = 20.0
+    openai_max_attempts: int = 3
+    breaker_failure_threshold: int = 5
+    breaker_open_seconds: float = 60.0
+    breaker_trial_calls: int = 3
+    enable_realtime_api: bool = False
+    realtime_cost_warning_usd: float = 5.0
+    ai_prices: dict[str, dict[str, float]] = Field(default_factory=lambda: {
+        "gpt-4o-mini": {"input": 0.15, "output": 0.60},
+        "gpt-4o": {"input": 2.50, "output": 10.00},
+        "whisper-1": {"audio_minute": 0.006},
+        "gpt-4o-mini-transcribe": {"audio_minute": 0.003},
+        "gpt-4o-transcribe": {"audio_minute": 0.006},
+        "tts-1": {"per_1k_characters": 0.015},
+        "tts-1-hd": {"per_1k_characters": 0.030},
+        "gpt-4o-mini-tts": {"per_1k_characters": 0.015},
+        "gpt-realtime": {"input": 4.0, "cached_input": 0.40, "output": 16.0, "audio_input": 32.0, "audio_output": 64.0},
+        "gpt-realtime-1.5": {"input": 4.0, "cached_input": 0.40, "output": 16.0, "audio_input": 32.0, "audio_output": 64.0},
+        "gpt-realtime-mini": {"input": 0.60, "cached_input": 0.06, "output": 2.40, "audio_input": 10.0, "audio_output": 20.0},
+    })
+
     register_limit_per_hour: int = 20
     interview_starts_per_hour: int = 10
     lockout_max_failures: int = 5

@@ -1,0 +1,1 @@
+"""The AI layer: one task-level interface, two providers (OpenAI and offline)."""

@@ -1,0 +1,59 @@
+"""The provider interface and its selection. Business logic depends on this, never on a vendor."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Protocol
+
+from shared.ai.models import (
+    AnswerEvaluation,
+    FeedbackDraft,
+    Generated,
+    GeneratedQuestion,
+    QuestionContext,
+    RealtimeSecret,
+    ResumeExtraction,
+    ScoringResult,
+    Speech,
+    Transcription,
+    TranscriptTurn,
+)
+from shared.logs import logger
+from shared.settings import get_settings
+
+
+class AIProvider(Protocol):
+    name: str
+
+    def extract_resume(self, text: str) -> Generated[ResumeExtraction]: ...
+
+    def generate_feedback(self, parsed: ResumeExtraction, target_role: str | None = None) -> Generated[FeedbackDraft]: ...
+
+    def next_question(self, context: QuestionContext) -> Generated[GeneratedQuestion]: ...
+
+    def evaluate_answer(self, context: QuestionContext, question: GeneratedQuestion, answer: str) -> Generated[AnswerEvaluation]: ...
+
+    def score_interview(self, role_type: str, turns: list[TranscriptTurn]) -> Generated[ScoringResult]: ...
+
+    def transcribe(self, audio: bytes, fmt: str) -> Generated[Transcription]: ...
+
+    def synthesize(self, text: str) -> Generated[Speech]: ...
+
+    def create_realtime_secret(self, session: dict[str, Any], ttl_seconds: int = 600) -> Generated[RealtimeSecret]: ...
+
+
+@lru_cache
+def get_provider() -> AIProvider:
+    """The configured provider, built once per cold start: OpenAI when chosen (or a key is set), else offline."""
+    settings = get_settings()
+    choice = settings.ai_provider or ("openai" if settings.openai_api_key else "offline")
+    if choice == "openai":
+        from shared.ai.openai_provider import OpenAIProvider
+
+        provider: AIProvider = OpenAIProvider(settings)
+    else:
+        from shared.ai.offline.provider import OfflineProvider
+
+        provider = OfflineProvider()
+    logger.info("AI provider selected", extra={"ai_provider": provider.name})
+    return provider

@@ -1,0 +1,183 @@
+"""What the AI layer takes and returns. Models sent to OpenAI as Structured Outputs keep every
+field required (strict JSON schema); optional values are nullable instead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, Field
+
+RoleType = Literal["react", "python", "javascript", "fullstack"]
+Phase = Literal["warmup", "standard", "advanced"]
+Level = Literal["beginner", "intermediate", "advanced", "expert"]
+Proficiency = Literal["proficient", "intermediate", "boundary_reached"]
+
+T = TypeVar("T")
+
+
+class AIUsage(BaseModel):
+    """Who produced a result and what it cost."""
+
+    provider: str
+    model: str
+    prompt_version: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    audio_seconds: float = 0.0
+    characters: int = 0
+    cost_usd: float = 0.0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+
+@dataclass(frozen=True)
+class Generated(Generic[T]):
+    value: T
+    usage: AIUsage
+
+
+class Education(BaseModel):
+    degree: str
+    institution: str | None
+    year: int | None
+
+
+class PreviousRole(BaseModel):
+    title: str
+    company: str | None
+    years: float | None
+
+
+class DomainLevel(BaseModel):
+    domain: str
+    level: Level
+
+
+class ResumeExtraction(BaseModel):
+    skills: list[str]
+    experience_years: float | None
+    education: list[Education]
+    previous_roles: list[PreviousRole]
+    technical_domains: list[DomainLevel]
+
+
+class Resource(BaseModel):
+    title: str
+    url: str
+    reason: str
+
+
+class FeedbackDraft(BaseModel):
+    feedback_content: str
+    identified_gaps: list[str]
+    recommended_resources: list[Resource]
+
+
+class QuestionContext(BaseModel):
+    """What the question generator knows (never sent as a schema)."""
+
+    role_type: RoleType
+    phase: Phase
+    difficulty: int = Field(ge=1, le=5)
+    asked_question_ids: list[str] = Field(default_factory=list)
+    asked_texts: list[str] = Field(default_factory=list)
+    follow_up: bool = False
+    last_question_id: str | None = None
+    last_question: str | None = None
+    last_answer: str | None = None
+    resume_skills: list[str] = Field(default_factory=list)
+    job_title: str | None = None
+    job_stack: list[str] = Field(default_factory=list)
+
+
+class GeneratedQuestion(BaseModel):
+    question_id: str
+    topic: str
+    text: str
+    phase: Phase
+    difficulty: int
+    is_follow_up: bool
+
+
+class AnswerEvaluation(BaseModel):
+    score: int = Field(ge=0, le=100)
+    skill: str
+    quality: Literal["strong", "adequate", "weak", "no_answer"]
+    technical_terms: list[str]
+    hedging: bool
+    follow_up_needed: bool
+    proficiency: Proficiency
+    rationale: str
+
+
+class TranscriptTurn(BaseModel):
+    """One question and its answer, as scoring sees them."""
+
+    question_id: str
+    question_message_id: str
+    answer_message_id: str
+    phase: Phase
+    topic: str
+    question: str
+    answer: str
+    response_time_seconds: float | None
+    audio_duration_seconds: float | None
+    evaluation: AnswerEvaluation | None
+
+
+class SkillScore(BaseModel):
+    skill: str
+    score: int = Field(ge=0, le=100)
+    evidence_message_ids: list[str]
+    reasoning: str
+    confidence: float = Field(ge=0, le=1)
+
+
+class IntegrityObservation(BaseModel):
+    type: str
+    severity: Literal["low", "medium", "high"]
+    message_ids: list[str]
+    explanation: str
+    confidence: float = Field(ge=0, le=1)
+
+
+class ScoringResult(BaseModel):
+    skill_scores: list[SkillScore]
+    overall_score: int = Field(ge=0, le=100)
+    overall_reasoning: str
+    strengths: list[str]
+    weaknesses: list[str]
+    integrity_observations: list[IntegrityObservation]
+    recommended_actions: list[str]
+
+
+class Segment(BaseModel):
+    start: float
+    end: float
+    text: str
+    confidence: float
+
+
+class Transcription(BaseModel):
+    text: str
+    language: str
+    duration_seconds: float
+    segments: list[Segment]
+    confidence: float
+    model: str
+
+
+class Speech(BaseModel):
+    audio: bytes
+    format: str
+    content_type: str
+    characters: int
+
+
+class RealtimeSecret(BaseModel):
+    value: str
+    expires_at: int
+    session: dict[str, Any]

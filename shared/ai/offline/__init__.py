@@ -1,0 +1,1 @@
+"""The deterministic, network-free provider: the default when no OpenAI key is configured."""

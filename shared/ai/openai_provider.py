@@ -1,0 +1,156 @@
+"""The OpenAI provider on the official SDK. One client per cold start with explicit timeouts and
+SDK retries off: tenacity retries only connection errors, timeouts, 429 and 5xx (jittered
+exponential backoff, a few attempts), and a circuit breaker fails fast while OpenAI is down.
+Model names are configuration, including the successors of deprecated models."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import openai
+from pydantic import BaseModel
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+
+from shared.ai import costs, prompts
+from shared.ai.breaker import CircuitBreaker, CircuitOpen
+from shared.ai.models import (
+    AIUsage,
+    AnswerEvaluation,
+    FeedbackDraft,
+    Generated,
+    GeneratedQuestion,
+    QuestionContext,
+    RealtimeSecret,
+    ResumeExtraction,
+    ScoringResult,
+    Segment,
+    Speech,
+    Transcription,
+    TranscriptTurn,
+)
+from shared.errors import AIFailed, AIUnavailable, ValidationFailed
+from shared.logs import logger
+from shared.settings import Settings
+
+RETRYABLE = (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
+TTS_MAX_CHARACTERS = 4096
+T = TypeVar("T", bound=BaseModel)
+
+
+class OpenAIProvider:
+    name = "openai"
+
+    def __init__(self, settings: Settings, sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic):
+        self.settings = settings
+        self.client = openai.OpenAI(
+            api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
+            base_url=settings.openai_base_url,
+            max_retries=0,
+            timeout=settings.openai_chat_timeout_s,
+        )
+        self.breaker = CircuitBreaker(settings.breaker_failure_threshold, settings.breaker_open_seconds, settings.breaker_trial_calls, clock)
+        self._sleep = sleep
+
+    # -- plumbing -----------------------------------------------------------------------------
+
+    def _call(self, operation: str, func: Callable[[], Any]) -> Any:
+        """Run one SDK call under the breaker and the retry policy; map failures to our errors."""
+        try:
+            self.breaker.before_call()
+        except CircuitOpen as exc:
+            raise AIUnavailable("The AI service is temporarily unavailable; try again shortly.") from exc
+        retrying = Retrying(
+            stop=stop_after_attempt(self.settings.openai_max_attempts),
+            wait=wait_exponential_jitter(initial=1, max=4, jitter=0.5),
+            retry=retry_if_exception_type(RETRYABLE),
+            sleep=self._sleep,
+            reraise=True,
+        )
+        try:
+            result = retrying(func)
+        except RETRYABLE as exc:
+            self.breaker.record_failure()
+            logger.warning("openai call failed", extra={"operation": operation, "error_type": type(exc).__name__})
+            raise AIUnavailable() from exc
+        except (openai.APIStatusError, openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as exc:
+            self.breaker.record_success()  # the service answered; the request was the problem
+            logger.warning("openai refused the request", extra={"operation": operation, "error_type": type(exc).__name__})
+            raise AIFailed() from exc
+        self.breaker.record_success()
+        return result
+
+    def _structured(self, task: str, payload: dict[str, Any], output: type[T]) -> Generated[T]:
+        prompt = prompts.load(task)
+        model = self.settings.openai_chat_model
+        client = self.client.with_options(timeout=self.settings.openai_chat_timeout_s)
+        messages = [{"role": "system", "content": prompt.text}, {"role": "user", "content": json.dumps(payload, default=str)}]
+        completion = self._call(task, lambda: client.chat.completions.parse(model=model, messages=messages, response_format=output,
+                                                                            temperature=0.2))
+        message = completion.choices[0].message
+        if message.parsed is None:
+            raise AIFailed("The AI service declined to answer.")
+        usage = completion.usage
+        input_tokens, output_tokens = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)
+        return Generated(message.parsed, AIUsage(provider=self.name, model=model, prompt_version=prompt.version, input_tokens=input_tokens,
+                                                 output_tokens=output_tokens, cost_usd=costs.text_cost(model, input_tokens, output_tokens)))
+
+    # -- tasks --------------------------------------------------------------------------------
+
+    def extract_resume(self, text: str) -> Generated[ResumeExtraction]:
+        return self._structured("resume_extraction", {"resume_text": text[:30000]}, ResumeExtraction)
+
+    def generate_feedback(self, parsed: ResumeExtraction, target_role: str | None = None) -> Generated[FeedbackDraft]:
+        return self._structured("resume_feedback", {"parsed_resume": parsed.model_dump(), "target_role": target_role}, FeedbackDraft)
+
+    def next_question(self, context: QuestionContext) -> Generated[GeneratedQuestion]:
+        return self._structured("next_question", context.model_dump(), GeneratedQuestion)
+
+    def evaluate_answer(self, context: QuestionContext, question: GeneratedQuestion, answer: str) -> Generated[AnswerEvaluation]:
+        payload = {"role_type": context.role_type, "phase": context.phase, "question": question.model_dump(), "answer": answer}
+        return self._structured("evaluate_answer", payload, AnswerEvaluation)
+
+    def score_interview(self, role_type: str, turns: list[TranscriptTurn]) -> Generated[ScoringResult]:
+        return self._structured("score_interview", {"role_type": role_type, "transcript": [t.model_dump() for t in turns]}, ScoringResult)
+
+    def transcribe(self, audio: bytes, fmt: str) -> Generated[Transcription]:
+        model = self.settings.openai_transcription_model
+        client = self.client.with_options(timeout=self.settings.openai_transcription_timeout_s)
+        verbose = model.startswith("whisper")  # gpt-4o(-mini)-transcribe answer `json` with optional logprobs
+        options: dict[str, Any] = {"model": model, "file": (f"answer.{fmt}", audio), "language": "en", "temperature": 0}
+        options.update({"response_format": "verbose_json"} if verbose else {"response_format": "json", "include": ["logprobs"]})
+        result = self._call("transcribe", lambda: client.audio.transcriptions.create(**options))
+        if verbose:
+            segments = [Segment(start=s.start, end=s.end, text=s.text.strip(), confidence=round(math.exp(min(0.0, s.avg_logprob)), 3))
+                        for s in (result.segments or [])]
+            duration = float(result.duration or 0)
+            confidence = round(sum(s.confidence for s in segments) / len(segments), 3) if segments else 0.0
+        else:
+            logprobs = [lp.logprob for lp in (getattr(result, "logprobs", None) or [])]
+            confidence = round(math.exp(sum(logprobs) / len(logprobs)), 3) if logprobs else 0.0
+            usage = getattr(result, "usage", None)
+            duration = float(getattr(usage, "seconds", 0) or 0)
+            segments = [Segment(start=0.0, end=duration, text=result.text.strip(), confidence=confidence)]
+        transcription = Transcription(text=result.text.strip(), language=getattr(result, "language", None) or "en",
+                                      duration_seconds=duration, segments=segments, confidence=confidence, model=model)
+        return Generated(transcription, AIUsage(provider=self.name, model=model, audio_seconds=duration,
+                                                cost_usd=costs.transcription_cost(model, duration)))
+
+    def synthesize(self, text: str) -> Generated[Speech]:
+        if len(text) > TTS_MAX_CHARACTERS:
+            raise ValidationFailed(f"Text-to-speech accepts at most {TTS_MAX_CHARACTERS} characters.")
+        model = self.settings.openai_tts_model
+        client = self.client.with_options(timeout=self.settings.openai_tts_timeout_s)
+        response = self._call("synthesize", lambda: client.audio.speech.create(
+            model=model, voice=self.settings.openai_tts_voice, input=text, response_format="mp3", speed=1.0))
+        speech = Speech(audio=response.content, format="mp3", content_type="audio/mpeg", characters=len(text))
+        return Generated(speech, AIUsage(provider=self.name, model=model, characters=len(text), cost_usd=costs.speech_cost(model, len(text))))
+
+    def create_realtime_secret(self, session: dict[str, Any], ttl_seconds: int = 600) -> Generated[RealtimeSecret]:
+        result = self._call("realtime_secret", lambda: self.client.realtime.client_secrets.create(
+            expires_after={"anchor": "created_at", "seconds": ttl_seconds}, session=session))
+        secret = RealtimeSecret(value=result.value, expires_at=result.expires_at, session=result.session.model_dump(exclude_none=True))
+        return Generated(secret, AIUsage(provider=self.name, model=str(session.get("model", self.settings.openai_realtime_model))))
