@@ -87,6 +87,15 @@ def service_transaction() -> Iterator[psycopg.Connection]:
         yield conn
 
 
+def become_service(conn: psycopg.Connection) -> None:
+    """Continue the current transaction as service_role, after the caller's own RLS-checked writes,
+    so that their follow-up system work (an outbox row, a job) commits or rolls back with them."""
+    conn.execute(
+        "select set_config('role', 'service_role', true), set_config('request.jwt.claims', %s, true)",
+        [json.dumps({"role": "service_role"})],
+    )
+
+
 def ping() -> None:
     """Raise ServiceUnavailable when the database cannot answer a trivial query."""
     try:

@@ -145,3 +145,10 @@ class TranscriptionFailed(ValidationFailed):
     """The recording could not be transcribed; please record your answer again."""
 
     code = "TRANSCRIPTION_FAILED"
+
+
+class UnsupportedMediaType(AppError):
+    """The content type is not supported."""
+
+    status_code = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"

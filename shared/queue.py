@@ -21,7 +21,9 @@ from shared.db import service_transaction
 from shared.logs import logger
 
 JobHandler = Callable[[dict[str, Any]], dict[str, Any] | None]
+DeadHandler = Callable[[dict[str, Any], BaseException], None]
 _HANDLERS: dict[str, JobHandler] = {}
+_ON_DEAD: dict[str, DeadHandler] = {}
 
 
 class PermanentJobError(Exception):
@@ -48,12 +50,14 @@ DEFAULT_POLICY = RetryPolicy()
 _POLICIES: dict[str, RetryPolicy] = {}
 
 
-def job_handler(kind: str, policy: RetryPolicy = DEFAULT_POLICY) -> Callable[[JobHandler], JobHandler]:
-    """Register the function that runs jobs of `kind`."""
+def job_handler(kind: str, policy: RetryPolicy = DEFAULT_POLICY, on_dead: DeadHandler | None = None) -> Callable[[JobHandler], JobHandler]:
+    """Register the function that runs jobs of `kind`; `on_dead(payload, error)` records a final failure."""
 
     def register(func: JobHandler) -> JobHandler:
         _HANDLERS[kind] = func
         _POLICIES[kind] = policy
+        if on_dead is not None:
+            _ON_DEAD[kind] = on_dead
         return func
 
     return register
@@ -128,9 +132,9 @@ def _run_one(job: dict[str, Any], worker: str) -> str:
             raise PermanentJobError(f"no handler registered for job kind {kind!r}")
         result = handler(job["payload"]) or {}
     except PermanentJobError as exc:
-        return _fail(job, worker, str(exc), started, permanent=True, log=log)
+        return _fail(job, worker, exc, started, permanent=True, log=log)
     except Exception as exc:  # noqa: BLE001 - any handler failure is recorded on the job and retried
-        return _fail(job, worker, f"{type(exc).__name__}: {exc}", started, permanent=False, log=log)
+        return _fail(job, worker, exc, started, permanent=False, log=log)
     duration_ms = int((time.perf_counter() - started) * 1000)
     with service_transaction() as conn:
         conn.execute("select private.complete_job(%s, %s, %s::jsonb, %s)", [job["id"], worker, json.dumps(result, default=str), duration_ms])
@@ -138,12 +142,19 @@ def _run_one(job: dict[str, Any], worker: str) -> str:
     return "succeeded"
 
 
-def _fail(job: dict[str, Any], worker: str, error: str, started: float, *, permanent: bool, log: dict) -> str:
+def _fail(job: dict[str, Any], worker: str, exc: BaseException, started: float, *, permanent: bool, log: dict) -> str:
+    error = str(exc) if permanent else f"{type(exc).__name__}: {exc}"
     duration_ms = int((time.perf_counter() - started) * 1000)
     delay = _POLICIES.get(job["kind"], DEFAULT_POLICY).delay(job["attempts"])
     with service_transaction() as conn:
         status = conn.execute(
             "select private.fail_job(%s, %s, %s, %s, %s, %s) as status", [job["id"], worker, error, delay, duration_ms, permanent]
         ).fetchone()["status"]
-    logger.warning("job failed", extra={**log, "duration_ms": duration_ms, "new_status": status, "error_type": error.split(":")[0]})
+    logger.warning("job failed", extra={**log, "duration_ms": duration_ms, "new_status": status, "error_type": type(exc).__name__})
+    on_dead = _ON_DEAD.get(job["kind"])
+    if status == "dead" and on_dead is not None:
+        try:
+            on_dead(job["payload"], exc)
+        except Exception:  # noqa: BLE001 - the job is already dead; record that its cleanup failed
+            logger.exception("dead-job handler failed", extra=log)
     return "dead" if status == "dead" else "retried"

@@ -68,6 +68,7 @@ class Settings(BaseSettings):
         "gpt-realtime-mini": {"input": 0.60, "cached_input": 0.06, "output": 2.40, "audio_input": 10.0, "audio_output": 20.0},
     })
 
+    feedback_auto_send_hours: int = 4
     register_limit_per_hour: int = 20
     interview_starts_per_hour: int = 10
     lockout_max_failures: int = 5

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 
 import httpx
@@ -85,3 +86,62 @@ def supabase_url(stack_env) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+PASSWORD = "Str0ng!Pass"
+
+
+@pytest.fixture(scope="session")
+def api(gateway_url):
+    """Call a function over the gateway: api(method, "/resumes/upload", token=..., json=...)."""
+
+    def call(method: str, path: str, token: str | None = None, **kwargs) -> httpx.Response:
+        headers = kwargs.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return httpx.request(method, f"{gateway_url}{path}", headers=headers, timeout=60, **kwargs)
+
+    return call
+
+
+@pytest.fixture(scope="session")
+def make_user(stack_env, supabase_url, api):
+    """Create an account with a role through the Auth admin API and log it in over the gateway;
+    returns {id, email, token}."""
+    from supabase import ClientOptions, create_client
+
+    options = ClientOptions(auto_refresh_token=False, persist_session=False)
+    admin = create_client(supabase_url, stack_env["SUPABASE_SERVICE_ROLE_KEY"], options=options)
+
+    def make(role: str = "candidate", full_name: str = "Test Person") -> dict:
+        email = f"{role}-{uuid.uuid4().hex[:10]}@example.com"
+        admin.auth.admin.create_user({"email": email, "password": PASSWORD, "email_confirm": True, "app_metadata": {"role": role},
+                                      "user_metadata": {"full_name": full_name}})
+        response = api("POST", "/auth/login", json={"email": email, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        data = response.json()["data"]
+        return {"id": data["user"]["id"], "email": email, "token": data["session"]["access_token"]}
+
+    return make
+
+
+@pytest.fixture
+def in_stack(stack_env, supabase_url, monkeypatch) -> Iterator[dict[str, str]]:
+    """This test process's shared/ pointed at the running stack, so tests can run jobs and
+    scheduled functions in-process (and mock AWS or the AI provider around them)."""
+    from shared import db
+    from shared.ai.base import get_provider
+    from shared.email import get_backend
+    from shared.settings import get_settings
+    from shared.supabase_clients import service_client
+
+    def reset() -> None:
+        for cached in (get_settings, get_provider, get_backend, service_client):
+            cached.cache_clear()
+        db.close_pool()
+
+    for key, value in stack_env.items():
+        monkeypatch.setenv(key, value)
+    reset()
+    yield stack_env
+    reset()

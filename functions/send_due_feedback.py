@@ -1,0 +1,13 @@
+"""send-due-feedback (every 5 minutes): approve and queue feedback past its auto-send time."""
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.logs import logger
+from shared.services.feedback import send_due
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict, context: LambdaContext) -> dict:
+    queued = send_due()
+    logger.info("due feedback queued", extra={"queued": queued})
+    return {"queued": queued}

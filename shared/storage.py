@@ -1,0 +1,57 @@
+"""Supabase Storage calls, with the one mapping from storage failures to our errors. Callers pass
+the client: `user_client(token)` when acting for a user (Storage RLS applies), `service_client()`
+for system work."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from storage3.exceptions import StorageApiError, StorageException
+
+from shared.errors import AppError, NotFound, PayloadTooLarge, ServiceUnavailable, ValidationFailed
+from supabase import Client
+
+
+def _translate(exc: Exception) -> AppError:
+    status = str(getattr(exc, "status", ""))
+    if status in {"404", "400"} and "not found" in str(getattr(exc, "message", exc)).lower():
+        return NotFound("The file was not found.")
+    if status == "413":
+        return PayloadTooLarge("The file is larger than the storage limit.")
+    if status in {"415", "422"}:
+        return ValidationFailed("Storage refused the file type.")
+    if status in {"401", "403"}:
+        return NotFound("The file was not found.")
+    return ServiceUnavailable("File storage is temporarily unavailable.")
+
+
+def _call(func, *args: Any, **kwargs: Any) -> Any:
+    try:
+        return func(*args, **kwargs)
+    except (StorageApiError, StorageException, httpx.HTTPError) as exc:
+        raise _translate(exc) from exc
+
+
+def upload(client: Client, bucket: str, path: str, data: bytes, content_type: str) -> None:
+    _call(client.storage.from_(bucket).upload, path, data, {"content-type": content_type, "upsert": "false"})
+
+
+def download(client: Client, bucket: str, path: str) -> bytes:
+    return _call(client.storage.from_(bucket).download, path)
+
+
+def remove(client: Client, bucket: str, path: str) -> None:
+    _call(client.storage.from_(bucket).remove, [path])
+
+
+def signed_url(client: Client, bucket: str, path: str, expires_in: int) -> str:
+    result = _call(client.storage.from_(bucket).create_signed_url, path, expires_in)
+    if not result.get("signedURL"):
+        raise NotFound("The file was not found.")
+    return result["signedURL"]
+
+
+def signed_upload_url(client: Client, bucket: str, path: str) -> dict[str, str]:
+    result = _call(client.storage.from_(bucket).create_signed_upload_url, path)
+    return {"upload_url": result["signed_url"], "token": result["token"], "path": path}
