@@ -152,3 +152,9 @@ class UnsupportedMediaType(AppError):
 
     status_code = 415
     code = "UNSUPPORTED_MEDIA_TYPE"
+
+
+class InterviewNotActive(Conflict):
+    """The interview is not in progress."""
+
+    code = "INTERVIEW_NOT_ACTIVE"

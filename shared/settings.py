@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     })
 
     feedback_auto_send_hours: int = 4
+    interview_token_budget: int = 10_000
+    interview_inactivity_minutes: int = 30
+    interview_audio_url_seconds: int = 3600
     register_limit_per_hour: int = 20
     interview_starts_per_hour: int = 10
     lockout_max_failures: int = 5

@@ -20,6 +20,8 @@ with warnings.catch_warnings():
 
 TARGET_RATE = 16000
 FRAME_SECONDS = 0.01  # pocketsphinx frames are 10 ms
+MIN_SPEECH_SECONDS = 0.3
+SILENCE_RMS = 50  # 16-bit PCM; quiet room noise is in the low hundreds, digital silence 0
 
 
 def synthesize(text: str, voice: str = "en-us", words_per_minute: int = 160) -> Speech:
@@ -85,6 +87,8 @@ def transcribe(data: bytes, fmt: str) -> Transcription:
         raise AudioInvalid("The offline speech recogniser accepts WAV audio only; record as WAV or configure the OpenAI provider.")
     pcm = to_pcm16k(data)
     duration = len(pcm) / 2 / TARGET_RATE
+    if duration < MIN_SPEECH_SECONDS or audioop.rms(pcm, 2) < SILENCE_RMS:
+        raise TranscriptionFailed("No speech was detected in the recording; please record your answer again.")
     decoder = _decoder()
     decoder.start_utt()
     decoder.process_raw(pcm, full_utt=True)

@@ -1,0 +1,105 @@
+"""Interview audio: question speech (TTS, stored in the audio bucket, returned as a signed URL)
+and answer speech (inline base64 or an uploaded object, transcribed with metadata)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from shared import storage
+from shared.ai.base import get_provider
+from shared.ai.models import AIUsage
+from shared.errors import AIFailed, AppError, AudioInvalid, NotFound, PayloadTooLarge, TranscriptionFailed
+from shared.logs import logger
+from shared.settings import get_settings
+from shared.supabase_clients import service_client, user_client
+
+BUCKET = "audio"
+MAX_INLINE_AUDIO_BYTES = 4 * 1024 * 1024
+FORMATS = {"wav": "audio/wav", "webm": "audio/webm", "ogg": "audio/ogg", "opus": "audio/opus", "mp3": "audio/mpeg", "mpeg": "audio/mpeg"}
+
+
+@dataclass(frozen=True)
+class SpokenQuestion:
+    path: str
+    url: str
+    usage: AIUsage
+
+
+@dataclass(frozen=True)
+class HeardAnswer:
+    text: str
+    duration_seconds: float
+    metadata: dict[str, Any]
+    usage: AIUsage
+    path: str | None
+
+
+def speak_question(candidate_id: str, interview_id: str, sequence_number: int, text: str) -> SpokenQuestion | None:
+    """Synthesize and store the question's audio; None when TTS fails (the turn goes on as text)."""
+    try:
+        speech = get_provider().synthesize(text)
+        extension = "mp3" if speech.value.format == "mp3" else "wav"
+        path = f"{candidate_id}/{interview_id}/question-{sequence_number}.{extension}"
+        client = service_client()
+        storage.upload(client, BUCKET, path, speech.value.audio, speech.value.content_type)
+        url = storage.signed_url(client, BUCKET, path, get_settings().interview_audio_url_seconds)
+    except AppError as exc:
+        logger.warning("question audio unavailable; continuing with text", extra={"error_code": exc.code})
+        return None
+    return SpokenQuestion(path=path, url=url, usage=speech.usage)
+
+
+def question_audio_url(path: str | None) -> str | None:
+    if not path:
+        return None
+    try:
+        return storage.signed_url(service_client(), BUCKET, path, get_settings().interview_audio_url_seconds)
+    except AppError:
+        return None
+
+
+def answer_audio(caller_id: str, access_token: str, audio_base64: str | None, audio_format: str | None,
+                 audio_path: str | None) -> tuple[bytes, str, str | None]:
+    """The answer's bytes, format and stored path (for an uploaded object)."""
+    if audio_path is not None:
+        if audio_path.split("/", 1)[0] != caller_id or ".." in audio_path:
+            raise AudioInvalid("The audio file was not found in your folder.")
+        try:
+            data = storage.download(user_client(access_token), BUCKET, audio_path)
+        except NotFound as exc:
+            raise AudioInvalid("The audio file was not found in your folder.") from exc
+        return data, audio_path.rsplit(".", 1)[-1].lower(), audio_path
+    fmt = (audio_format or "").lower().removeprefix("audio/")
+    if fmt not in FORMATS:
+        raise AudioInvalid(f"audio_format must be one of: {', '.join(sorted(FORMATS))}.")
+    if len(audio_base64 or "") > MAX_INLINE_AUDIO_BYTES * 4 // 3 + 8:
+        raise PayloadTooLarge("Inline audio is limited to 4 MB; upload larger recordings to the audio bucket.")
+    try:
+        data = base64.b64decode(audio_base64 or "", validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise AudioInvalid("audio_base64 is not valid base64.") from exc
+    if not data:
+        raise AudioInvalid("The audio is empty.")
+    if len(data) > MAX_INLINE_AUDIO_BYTES:
+        raise PayloadTooLarge("Inline audio is limited to 4 MB; upload larger recordings to the audio bucket.")
+    return data, fmt, None
+
+
+def transcribe_answer(data: bytes, fmt: str, path: str | None) -> HeardAnswer:
+    """Speech to text with metadata; AudioInvalid / TranscriptionFailed (422) when it cannot be heard."""
+    started = time.perf_counter()
+    try:
+        heard = get_provider().transcribe(data, fmt)
+    except AIFailed as exc:
+        raise TranscriptionFailed() from exc
+    result = heard.value
+    metadata = {
+        "format": fmt, "size_bytes": len(data), "language": result.language, "confidence": result.confidence,
+        "transcription_model": result.model, "processing_ms": int((time.perf_counter() - started) * 1000),
+        "segments": [segment.model_dump() for segment in result.segments[:200]],
+    }
+    return HeardAnswer(text=result.text, duration_seconds=result.duration_seconds, metadata=metadata, usage=heard.usage, path=path)

@@ -1,0 +1,45 @@
+"""What an interview session remembers between turns (interview_sessions.progression_state): the
+progressive plan's state, the questions already asked and the one awaiting an answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from shared.ai.models import GeneratedQuestion, QuestionContext
+from shared.services.progression import MAX_QUESTIONS, MIN_QUESTIONS, ProgressionState
+
+MEMORY_ENTRIES = 8
+
+
+class SessionState(BaseModel):
+    progression: ProgressionState = Field(default_factory=ProgressionState)
+    asked_question_ids: list[str] = Field(default_factory=list)
+    current_question: GeneratedQuestion | None = None
+    resume_skills: list[str] = Field(default_factory=list)
+    job_title: str | None = None
+    job_stack: list[str] = Field(default_factory=list)
+
+    @classmethod
+    def load(cls, stored: dict[str, Any] | None) -> SessionState:
+        return cls.model_validate(stored or {})
+
+    def context(self, role_type: str, *, follow_up: bool = False, last_answer: str | None = None) -> QuestionContext:
+        current = self.current_question
+        return QuestionContext(
+            role_type=role_type, phase=self.progression.phase, difficulty=self.progression.difficulty,
+            asked_question_ids=self.asked_question_ids, follow_up=follow_up,
+            last_question_id=current.question_id if current else None, last_question=current.text if current else None,
+            last_answer=last_answer, resume_skills=self.resume_skills, job_title=self.job_title, job_stack=self.job_stack,
+        )
+
+
+def progress(state: SessionState) -> dict[str, Any]:
+    return {"phase": state.progression.phase, "questions_asked": state.progression.questions_asked,
+            "min_questions": MIN_QUESTIONS, "max_questions": MAX_QUESTIONS, "difficulty": state.progression.difficulty}
+
+
+def remember(memory: list[dict[str, Any]], entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The condensed history the AI sees: the last few questions with their scores, no answer text."""
+    return [*memory, entry][-MEMORY_ENTRIES:]
