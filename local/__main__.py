@@ -118,6 +118,7 @@ def cmd_up(args: argparse.Namespace) -> None:
     if scheduler:
         scheduler.stop()
     server.shutdown()
+    server.gateway.close()
     standin.terminate()
     standin.wait(timeout=10)
     postgres.stop()
@@ -157,6 +158,7 @@ def cmd_gateway(args: argparse.Namespace) -> None:
     if scheduler:
         scheduler.stop()
     server.shutdown()
+    server.gateway.close()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -8,11 +8,14 @@ from __future__ import annotations
 import base64
 import importlib
 import json
+import multiprocessing
+import os
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -184,19 +187,43 @@ def log_line(**fields: Any) -> None:
     sys.stderr.write(json.dumps({"service": "gateway", **fields}) + "\n")
 
 
+DEFAULT_WORKERS = 8
+_worker_handlers: dict[str, Callable[[dict, Any], Any]] = {}
+
+
+def _run_in_worker(spec: FunctionSpec, event: dict, timeout_s: int) -> Any:
+    handler = _worker_handlers.get(spec.name)
+    if handler is None:
+        handler = _worker_handlers[spec.name] = spec.load()
+    return handler(event, LambdaContext(spec.name, timeout_s=timeout_s))
+
+
 class Gateway:
     """Routes HTTP requests to handlers and fires schedules."""
 
-    def __init__(self, specs: dict[str, FunctionSpec]):
+    def __init__(self, specs: dict[str, FunctionSpec], workers: int | None = None):
         self.specs = specs
-        self._handlers: dict[str, Callable[[dict, Any], Any]] = {}
+        self.workers = workers or int(os.environ.get("TEAMIFIED_GATEWAY_WORKERS") or DEFAULT_WORKERS)
+        self._pool: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
-    def handler_for(self, name: str) -> Callable[[dict, Any], Any]:
+    def _executor(self) -> ProcessPoolExecutor:
         with self._lock:
-            if name not in self._handlers:
-                self._handlers[name] = self.specs[name].load()
-            return self._handlers[name]
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+            return self._pool
+
+    def _invoke(self, name: str, event: dict, timeout_s: int = 29) -> Any:
+        """Run the function in a worker process that serves one invocation at a time, like a Lambda
+        instance: Powertools keeps the current event in class attributes, so two requests must
+        never share a process at the same moment."""
+        return self._executor().submit(_run_in_worker, self.specs[name], event, timeout_s).result()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
 
     def invoke_http(self, method: str, target: str, headers: list[tuple[str, str]], body: bytes, source_ip: str):
         """Returns (status, headers, body) for one HTTP request."""
@@ -217,7 +244,7 @@ class Gateway:
                 _envelope(413, "PAYLOAD_TOO_LARGE", "The request body exceeds the function payload limit.", request_id),
             )
         event = build_event(method, "/" + rest, parts.query, headers, body, source_ip, request_id)
-        result = self.handler_for(function_name)(event, LambdaContext(function_name))
+        result = self._invoke(function_name, event)
         return from_result(result)
 
     def invoke_scheduled(self, name: str) -> Any:
@@ -233,7 +260,7 @@ class Gateway:
             "resources": [f"arn:aws:events:local:000000000000:rule/{name}"],
             "detail": {},
         }
-        return self.handler_for(name)(event, LambdaContext(name, timeout_s=900))
+        return self._invoke(name, event, timeout_s=900)
 
 
 def _request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
@@ -315,6 +342,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, with_scheduler: bool = True
     gateway = Gateway(load_specs())
     server = ThreadingHTTPServer((host, port), _request_handler(gateway))
     server.daemon_threads = True
+    server.gateway = gateway  # type: ignore[attr-defined]  # closed by the caller after shutdown
     threading.Thread(target=server.serve_forever, daemon=True, name="gateway").start()
     scheduler = None
     if with_scheduler:
