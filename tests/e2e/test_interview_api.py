@@ -284,3 +284,25 @@ def test_start_validates_its_input(api, candidate, make_user):
     assert start(api, candidate, resume_id=str(uuid.uuid4())).status_code == 404
     assert api("POST", "/start-interview/", json={"role_type": "python"}).status_code == 401
     assert start(api, make_user("recruiter")).status_code == 403
+
+
+def test_completed_interview_is_scored_and_served_by_assessments(api, candidate, make_user, in_stack):
+    import shared.jobs  # noqa: F401 - registers the handlers in this process
+    from shared.queue import drain
+
+    data = start(api, candidate).json()["data"]
+    interview_id, question, previous = data["interview"]["id"], data["question"], None
+    for _ in range(4):
+        previous = bank_question(question["text"], previous)
+        question = turn(api, candidate, interview_id, text=strong_answer(previous)).json()["data"]["question"]
+    assert api("POST", f"/interview/{interview_id}/complete", token=candidate["token"]).status_code == 200
+    assert api("GET", f"/assessments/{interview_id}", token=candidate["token"]).status_code == 202
+    drain()
+    mine = api("GET", f"/assessments/{interview_id}", token=candidate["token"])
+    assert mine.status_code == 200 and mine.json()["data"]["overall_score"] >= 70
+    assert "integrity_flags" not in mine.json()["data"]
+    recruiter = make_user("recruiter")
+    full = api("GET", f"/assessments/{interview_id}", token=recruiter["token"]).json()["data"]
+    # answers of ~70 words arriving within a second of their question are flagged
+    assert {flag["type"] for flag in full["integrity_flags"]} >= {"fast_complex_answer"}
+    assert api("GET", f"/assessments/{interview_id}", token=make_user("candidate")["token"]).status_code == 404

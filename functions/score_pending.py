@@ -1,0 +1,14 @@
+"""score-pending (every minute): queue scoring for completed interviews that have no assessment
+yet or whose scoring failed."""
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared.logs import logger
+from shared.services.assessments import queue_pending
+
+
+@logger.inject_lambda_context(clear_state=True)
+def handler(event: dict, context: LambdaContext) -> dict:
+    queued = queue_pending()
+    logger.info("pending scoring queued", extra={"queued": queued})
+    return {"queued": queued}

@@ -1,0 +1,84 @@
+"""Assessments: the candidate's view (scores, strengths, weaknesses: never integrity flags or
+reasoning), the recruiter's view (everything, with history), rescoring, and the score-pending sweep."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from shared.auth import Caller
+from shared.db import service_transaction, user_transaction
+from shared.errors import Conflict, Forbidden, NotFound
+from shared.queue import enqueue
+
+MANAGERS = frozenset({"recruiter", "admin"})
+MAX_SWEEP_RETRIES = 5
+SWEEP_GRACE_MINUTES = 5
+ASSESSMENT_COLUMNS = ("id, interview_id, status, overall_score, skill_scores, skill_boundary_map, strengths, weaknesses, integrity_score,"
+                      " integrity_flags, ai_reasoning, recommended_actions, missing_sections, error, model, prompt_version, cost_usd, generated_at")
+
+
+def candidate_view(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "interview_id": row["interview_id"], "status": row["status"], "overall_score": row["overall_score"],
+        "skill_scores": [{"skill": skill, "score": value["score"]} for skill, value in sorted(row["skill_scores"].items())],
+        "strengths": row["strengths"], "weaknesses": row["weaknesses"], "generated_at": row["generated_at"],
+    }
+
+
+def get(caller: Caller, interview_id: str) -> tuple[int, dict[str, Any]]:
+    """(200, assessment) or (202, {status: processing}) while scoring is pending."""
+    with user_transaction(caller.claims) as conn:
+        interview = conn.execute("select id, candidate_id, status from public.interviews where id = %s", [interview_id]).fetchone()
+        if interview is None:
+            raise NotFound("The interview was not found.")
+        current = conn.execute(f"select {ASSESSMENT_COLUMNS} from public.assessment_results where interview_id = %s and is_current",
+                               [interview_id]).fetchone()
+        history = conn.execute(
+            "select id, status, overall_score, integrity_score, generated_at from public.assessment_results"
+            " where interview_id = %s and not is_current order by generated_at desc",
+            [interview_id],
+        ).fetchall() if caller.is_staff else []
+    if interview["status"] != "completed":
+        raise Conflict("The interview has not been completed yet.", details={"status": interview["status"]})
+    if current is None or (not caller.is_staff and current["status"] == "failed"):
+        return 202, {"status": "processing", "interview_id": interview_id}
+    if caller.is_staff:
+        return 200, {**current, "cost_usd": float(current["cost_usd"]), "history": history}
+    return 200, candidate_view(current)
+
+
+def rescore(caller: Caller, interview_id: str) -> dict[str, Any]:
+    if caller.role not in MANAGERS:
+        raise Forbidden("Only recruiters can rescore interviews.")
+    with user_transaction(caller.claims) as conn:
+        interview = conn.execute("select status from public.interviews where id = %s", [interview_id]).fetchone()
+    if interview is None:
+        raise NotFound("The interview was not found.")
+    if interview["status"] != "completed":
+        raise Conflict("Only completed interviews can be scored.", details={"status": interview["status"]})
+    with service_transaction() as conn:
+        job_id = enqueue(conn, "interview.score", {"interview_id": interview_id, "replace": True, "requested_by": caller.user_id},
+                         dedupe_key=f"interview.score:{interview_id}:rescore:{uuid.uuid4().hex}")
+    return {"status": "processing", "interview_id": interview_id, "job_id": job_id}
+
+
+def queue_pending(limit: int = 100) -> int:
+    """Queue scoring for completed interviews without a current assessment, or whose scoring
+    failed or was partial, when no scoring job is queued or running for them. One sweep at a time."""
+    with service_transaction() as conn:
+        if not conn.execute("select pg_try_advisory_xact_lock(hashtext('score-pending')) as locked").fetchone()["locked"]:
+            return 0
+        rows = conn.execute(
+            "select i.id, count(a.id) as attempts from public.interviews i"
+            " left join public.assessment_results a on a.interview_id = i.id"
+            " where i.status = 'completed' and i.completed_at < now() - make_interval(mins => %s)"
+            "   and not exists (select 1 from public.assessment_results c where c.interview_id = i.id and c.is_current and c.status = 'completed')"
+            "   and not exists (select 1 from private.jobs j where j.kind = 'interview.score' and j.payload ->> 'interview_id' = i.id::text"
+            "                   and j.status in ('queued', 'running'))"
+            " group by i.id having count(a.id) < %s order by min(i.completed_at) limit %s",
+            [SWEEP_GRACE_MINUTES, MAX_SWEEP_RETRIES, limit],
+        ).fetchall()
+        for row in rows:
+            enqueue(conn, "interview.score", {"interview_id": str(row["id"])}, dedupe_key=f"interview.score:{row['id']}:sweep:{uuid.uuid4().hex}")
+    return len(rows)
