@@ -306,3 +306,21 @@ def test_completed_interview_is_scored_and_served_by_assessments(api, candidate,
     # answers of ~70 words arriving within a second of their question are flagged
     assert {flag["type"] for flag in full["integrity_flags"]} >= {"fast_complex_answer"}
     assert api("GET", f"/assessments/{interview_id}", token=make_user("candidate")["token"]).status_code == 404
+
+
+def test_an_application_interview_starts_from_its_scheduled_record_with_the_posting_context(api, candidate, stack_db):
+    with postgres.connect(stack_db) as conn:
+        posting = conn.execute(
+            "insert into public.job_postings (organization_id, title, company, role_category, employment_type, work_setup, tech_stack, status)"
+            " values ('00000000-0000-0000-0000-00000000a001', 'React Developer', 'Acme', 'engineering', 'permanent', 'remote', %s, 'active')"
+            " returning id", [["react", "typescript"]]).fetchone()[0]
+        application, scheduled = conn.execute("insert into public.applications (candidate_id, job_posting_id) values (%s, %s)"
+                                              " returning id, interview_id", [candidate["id"], posting]).fetchone()
+    started = api("POST", "/start-interview/", token=candidate["token"], json={"application_id": str(application)})
+    assert started.status_code == 201, started.text
+    interview = started.json()["data"]["interview"]
+    assert interview["id"] == str(scheduled) and interview["role_type"] == "react" and interview["status"] == "in_progress"
+    again = api("POST", "/start-interview/", token=candidate["token"], json={"application_id": str(application)})
+    assert again.status_code == 409
+    other = api("POST", "/start-interview/", token=candidate["token"], json={"application_id": str(uuid.uuid4())})
+    assert other.status_code == 404
