@@ -37,6 +37,7 @@ class Settings(BaseSettings):
     ses_endpoint_url: str | None = None
 
     ai_provider: Literal["offline", "openai"] | None = None  # default: openai when a key is set, else offline
+    offline_stt_language_model: Literal["domain", "generic"] = "domain"  # pocketsphinx: interview-domain model or the stock en-us one
     openai_api_key: SecretStr | None = None
     openai_base_url: str | None = None
     openai_chat_model: str = "gpt-4o-mini"

@@ -7,12 +7,15 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import threading
 import warnings
 import wave
 from functools import lru_cache
 
 from shared.ai.models import Segment, Speech, Transcription
+from shared.ai.offline import speech_corpus
 from shared.errors import AIUnavailable, AudioInvalid, TranscriptionFailed
+from shared.settings import get_settings
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -21,7 +24,8 @@ with warnings.catch_warnings():
 TARGET_RATE = 16000
 FRAME_SECONDS = 0.01  # pocketsphinx frames are 10 ms
 MIN_SPEECH_SECONDS = 0.3
-SILENCE_RMS = 50  # 16-bit PCM; quiet room noise is in the low hundreds, digital silence 0
+SILENCE_RMS = 50
+_DECODER_LOCK = threading.Lock()  # 16-bit PCM; quiet room noise is in the low hundreds, digital silence 0
 
 
 def synthesize(text: str, voice: str = "en-us", words_per_minute: int = 160) -> Speech:
@@ -72,14 +76,15 @@ def to_pcm16k(data: bytes) -> bytes:
 
 
 def recogniser_name() -> str:
-    return "pocketsphinx-en-us"
+    return "pocketsphinx-en-us+domain-lm" if get_settings().offline_stt_language_model == "domain" else "pocketsphinx-en-us"
 
 
 @lru_cache
-def _decoder():
+def _decoder(language_model: str):
     from pocketsphinx import Decoder
 
-    return Decoder(samprate=TARGET_RATE, loglevel="FATAL", bestpath=True)  # bestpath gives word posteriors
+    extra = {"lm": speech_corpus.language_model_path()} if language_model == "domain" else {}
+    return Decoder(samprate=TARGET_RATE, loglevel="FATAL", bestpath=True, **extra)  # bestpath gives word posteriors
 
 
 def transcribe(data: bytes, fmt: str) -> Transcription:
@@ -89,15 +94,17 @@ def transcribe(data: bytes, fmt: str) -> Transcription:
     duration = len(pcm) / 2 / TARGET_RATE
     if duration < MIN_SPEECH_SECONDS or audioop.rms(pcm, 2) < SILENCE_RMS:
         raise TranscriptionFailed("No speech was detected in the recording; please record your answer again.")
-    decoder = _decoder()
-    decoder.start_utt()
-    decoder.process_raw(pcm, full_utt=True)
-    decoder.end_utt()
-    hypothesis = decoder.hyp()
+    decoder = _decoder(get_settings().offline_stt_language_model)
+    with _DECODER_LOCK:  # one decoder per process; a decode is not re-entrant
+        decoder.start_utt()
+        decoder.process_raw(pcm, full_utt=True)
+        decoder.end_utt()
+        hypothesis = decoder.hyp()
+        raw_segments = list(decoder.seg())
     if hypothesis is None or not hypothesis.hypstr.strip():
         raise TranscriptionFailed()
     segments = []
-    for seg in decoder.seg():
+    for seg in raw_segments:
         if seg.word.startswith("<") or seg.word.startswith("["):
             continue
         word = seg.word.split("(")[0]
