@@ -21,12 +21,9 @@ def unique_email(prefix: str = "cand") -> str:
 
 
 @pytest.fixture
-def auth(gateway_url):
+def auth(api):
     def call(method: str, path: str, token: str | None = None, **kwargs) -> httpx.Response:
-        headers = kwargs.pop("headers", {})
-        if token:
-            headers["Authorization"] = f"Bearer {token}"
-        return httpx.request(method, f"{gateway_url}/auth{path}", headers=headers, timeout=30, **kwargs)
+        return api(method, f"/auth{path}", token=token, **kwargs)
 
     return call
 
