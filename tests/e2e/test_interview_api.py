@@ -324,3 +324,21 @@ def test_an_application_interview_starts_from_its_scheduled_record_with_the_post
     assert again.status_code == 409
     other = api("POST", "/start-interview/", token=candidate["token"], json={"application_id": str(uuid.uuid4())})
     assert other.status_code == 404
+
+
+def test_when_speech_synthesis_fails_the_voice_turn_goes_on_as_text(api, candidate, in_stack, monkeypatch):
+    from shared.ai.offline.provider import OfflineProvider
+    from shared.auth import Caller, verify_access_token
+    from shared.errors import AIUnavailable
+    from shared.services import turns
+
+    data = start(api, candidate, mode="voice").json()["data"]
+
+    def broken(self, text):
+        raise AIUnavailable()
+
+    monkeypatch.setattr(OfflineProvider, "synthesize", broken)
+    caller = Caller(user_id=candidate["id"], role="candidate", claims=verify_access_token(candidate["token"]))
+    result = turns.process_turn(caller, candidate["token"], data["interview"]["id"],
+                                turns.TurnRequest(text=strong_answer(bank_question(data["question"]["text"]))))
+    assert result["question"]["text"] and result["question"]["audio_url"] is None and result["done"] is False

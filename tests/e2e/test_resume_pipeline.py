@@ -273,3 +273,15 @@ def test_email_send_retries_five_times_with_backoff_then_marks_the_message_faile
     assert 15 < delays[0] < 45 and 45 < delays[1] < 90 and delays[2] > delays[1]  # 30 s, 60 s, 120 s ... with jitter
     assert db_rows(stack_db, "select status, attempts from private.email_outbox where id = %s", [outbox_id]) == [("failed", 5)]
     assert db_rows(stack_db, "select status from public.resume_feedback where id = %s", [feedback_id]) == [("failed",)]
+
+
+def test_running_the_parsing_and_feedback_jobs_twice_changes_nothing(api, candidate, in_stack, stack_db):
+    from shared.jobs import resumes as resume_jobs
+
+    resume_id = upload(api, candidate).json()["data"]["resume"]["id"]
+    run_jobs()
+    before = db_rows(stack_db, "select parsed_at, parsed_data from public.resumes where id = %s", [resume_id])
+    assert resume_jobs.process_resume({"resume_id": resume_id}) == {"resume_id": resume_id, "skipped": "already parsed"}
+    assert resume_jobs.generate_feedback({"resume_id": resume_id})["skipped"] == "feedback exists"
+    assert db_rows(stack_db, "select parsed_at, parsed_data from public.resumes where id = %s", [resume_id]) == before
+    assert len(db_rows(stack_db, "select 1 from public.resume_feedback where resume_id = %s", [resume_id])) == 1
