@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import io
 import time
+import wave
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +21,8 @@ from shared.supabase_clients import service_client, user_client
 
 BUCKET = "audio"
 MAX_INLINE_AUDIO_BYTES = 4 * 1024 * 1024
+MIN_WAV_SAMPLE_RATE = 16000
+MIN_AUDIO_SECONDS = 0.1
 FORMATS = {"wav": "audio/wav", "webm": "audio/webm", "ogg": "audio/ogg", "opus": "audio/opus", "mp3": "audio/mpeg", "mpeg": "audio/mpeg"}
 
 
@@ -89,8 +93,23 @@ def answer_audio(caller_id: str, access_token: str, audio_base64: str | None, au
     return data, fmt, None
 
 
+def check_wav(data: bytes) -> None:
+    """WAV answers need at least 16 kHz and 0.1 s (other containers are checked by the recogniser)."""
+    try:
+        with wave.open(io.BytesIO(data), "rb") as wav:
+            rate, frames = wav.getframerate(), wav.getnframes()
+    except (wave.Error, EOFError) as exc:
+        raise AudioInvalid("The audio is not a valid WAV file.") from exc
+    if rate < MIN_WAV_SAMPLE_RATE:
+        raise AudioInvalid(f"WAV audio must be sampled at {MIN_WAV_SAMPLE_RATE} Hz or more (got {rate} Hz).")
+    if frames / rate < MIN_AUDIO_SECONDS:
+        raise AudioInvalid("The recording is too short.")
+
+
 def transcribe_answer(data: bytes, fmt: str, path: str | None) -> HeardAnswer:
     """Speech to text with metadata; AudioInvalid / TranscriptionFailed (422) when it cannot be heard."""
+    if fmt in {"wav", "wave"}:
+        check_wav(data)
     started = time.perf_counter()
     try:
         heard = get_provider().transcribe(data, fmt)

@@ -191,6 +191,7 @@ def status(caller: Caller, interview_id: str) -> dict[str, Any]:
         "can_resume": interview["status"] == "in_progress", "can_restart": interview["status"] == "abandoned",
         "last_question": question_payload(outstanding), "progress": progress(state), "end_reason": interview["end_reason"],
         "started_at": interview["started_at"], "completed_at": interview["completed_at"], "duration_seconds": interview["duration_seconds"],
+        "results": f"/assessments/{interview_id}" if interview["status"] == "completed" else None,
     }
 
 

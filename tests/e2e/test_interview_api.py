@@ -64,6 +64,7 @@ def test_a_strong_text_interview_runs_all_phases_in_order_and_completion_queues_
 
     status = api("GET", f"/interview/{interview_id}/status", token=candidate["token"]).json()["data"]
     assert status["status"] == "completed" and status["can_resume"] is False and status["last_question"] is None
+    assert status["results"] == f"/assessments/{interview_id}"
     [(state, tokens, duration)] = rows(stack_db, "select status, total_tokens_used, duration_seconds from public.interviews where id = %s",
                                        [interview_id])
     assert state == "completed" and tokens > 0 and duration is not None
@@ -222,6 +223,11 @@ def test_bad_audio_is_422_and_stores_nothing(api, candidate, stack_db):
         reply = turn(api, candidate, interview_id, **body)
         assert reply.status_code == 422, (body, reply.text)
         assert reply.json()["error"]["code"] in {"AUDIO_INVALID", "TRANSCRIPTION_FAILED", "VALIDATION_ERROR"}
+    low_rate = _wav(b"\x10\x20" * 8000, rate=8000)
+    short = _wav(b"\x10\x20" * 800)
+    for clip in (low_rate, short):
+        reply = turn(api, candidate, interview_id, audio_base64=base64.b64encode(clip).decode(), audio_format="wav")
+        assert reply.status_code == 422 and reply.json()["error"]["code"] == "AUDIO_INVALID", reply.text
     silence = _wav(b"\x00\x00" * 16000)
     reply = turn(api, candidate, interview_id, audio_base64=base64.b64encode(silence).decode(), audio_format="wav")
     assert reply.status_code == 422 and reply.json()["error"]["code"] == "TRANSCRIPTION_FAILED"
@@ -229,7 +235,7 @@ def test_bad_audio_is_422_and_stores_nothing(api, candidate, stack_db):
     assert turn(api, candidate, interview_id, text="x", audio_path="a/b.wav").status_code == 422
 
 
-def _wav(pcm: bytes) -> bytes:
+def _wav(pcm: bytes, rate: int = 16000) -> bytes:
     import io
     import wave
 
@@ -237,7 +243,7 @@ def _wav(pcm: bytes) -> bytes:
     with wave.open(out, "wb") as wav:
         wav.setnchannels(1)
         wav.setsampwidth(2)
-        wav.setframerate(16000)
+        wav.setframerate(rate)
         wav.writeframes(pcm)
     return out.getvalue()
 
