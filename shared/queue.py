@@ -30,6 +30,10 @@ class PermanentJobError(Exception):
     """A failure that retrying cannot fix (bad input, missing row): the job goes dead at once."""
 
 
+class WorkerLost(Exception):
+    """The worker running the job's final attempt stopped before finishing."""
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Exponential backoff with full jitter: base * 2**(attempt-1), capped, times a random factor."""
@@ -99,8 +103,12 @@ def run_batch(batch_size: int = 10, lease_seconds: int = 300, worker: str | None
     """Claim up to `batch_size` due jobs and run each; returns what happened."""
     worker = worker or worker_name()
     with service_transaction() as conn:
+        reaped = conn.execute("select * from private.reap_expired_jobs()").fetchall()
         jobs = conn.execute("select * from private.claim_jobs(%s, %s, %s)", [worker, batch_size, lease_seconds]).fetchall()
-    summary = RunSummary(claimed=len(jobs))
+    for job in reaped:
+        logger.warning("job died with its worker", extra={"job_id": job["id"], "kind": job["kind"], "attempt": job["attempts"]})
+        _call_on_dead(job, WorkerLost("the worker running it stopped before finishing (lease expired on the final attempt)"))
+    summary = RunSummary(claimed=len(jobs), dead=len(reaped))
     for job in jobs:
         outcome = _run_one(job, worker)
         setattr(summary, outcome, getattr(summary, outcome) + 1)
@@ -142,6 +150,16 @@ def _run_one(job: dict[str, Any], worker: str) -> str:
     return "succeeded"
 
 
+def _call_on_dead(job: dict[str, Any], exc: BaseException) -> None:
+    on_dead = _ON_DEAD.get(job["kind"])
+    if on_dead is None:
+        return
+    try:
+        on_dead(job["payload"], exc)
+    except Exception:  # noqa: BLE001 - the job is already dead; record that its cleanup failed
+        logger.exception("dead-job handler failed", extra={"job_id": job["id"], "kind": job["kind"]})
+
+
 def _fail(job: dict[str, Any], worker: str, exc: BaseException, started: float, *, permanent: bool, log: dict) -> str:
     error = str(exc) if permanent else f"{type(exc).__name__}: {exc}"
     duration_ms = int((time.perf_counter() - started) * 1000)
@@ -151,10 +169,6 @@ def _fail(job: dict[str, Any], worker: str, exc: BaseException, started: float, 
             "select private.fail_job(%s, %s, %s, %s, %s, %s) as status", [job["id"], worker, error, delay, duration_ms, permanent]
         ).fetchone()["status"]
     logger.warning("job failed", extra={**log, "duration_ms": duration_ms, "new_status": status, "error_type": type(exc).__name__})
-    on_dead = _ON_DEAD.get(job["kind"])
-    if status == "dead" and on_dead is not None:
-        try:
-            on_dead(job["payload"], exc)
-        except Exception:  # noqa: BLE001 - the job is already dead; record that its cleanup failed
-            logger.exception("dead-job handler failed", extra=log)
+    if status == "dead":
+        _call_on_dead(job, exc)
     return "dead" if status == "dead" else "retried"

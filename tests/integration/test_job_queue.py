@@ -123,13 +123,24 @@ def test_permanent_errors_are_not_retried(enqueue_job, admin_conn):
     assert job(admin_conn, job_id)["attempts"] == 1
 
 
-def test_a_crash_on_the_final_attempt_ends_dead(enqueue_job, admin_conn):
-    job_id = enqueue_job(max_attempts=1)
+reaped: list = []
+
+
+@queue.job_handler("test.cleanup", on_dead=lambda payload, error: reaped.append((payload["n"], type(error).__name__)))
+def _never_finishes(payload):
+    raise AssertionError("claimed by the crashed worker only")
+
+
+def test_a_crash_on_the_final_attempt_ends_dead_and_calls_the_dead_hook(enqueue_job, admin_conn):
+    job_id = enqueue_job(kind="test.cleanup", max_attempts=1)
     with service_transaction() as conn:
         conn.execute("select private.claim_jobs('crashed-worker', 10, 300)")
     admin_conn.execute("update private.jobs set locked_until = now() - interval '1 second'")
-    assert queue.run_batch().claimed == 0
+    summary = queue.run_batch()
+    assert (summary.claimed, summary.dead) == (0, 1)
     assert job(admin_conn, job_id)["status"] == "dead"
+    assert reaped == [(0, "WorkerLost")]
+    assert queue.run_batch().dead == 0
 
 
 def test_enqueue_notifies_listeners(enqueue_job, database):
