@@ -21,6 +21,8 @@ MAX_SPOKEN_WORDS_PER_SECOND = 4.5
 COMPLEX_ANSWER_WORDS = 60
 FAST_COMPLEX_ANSWER_SECONDS = 10.0
 LONG_SILENCE_SECONDS = 90.0
+HESITANT_WORDS_PER_SECOND = 0.8  # conversational speech is 2-3 words/s
+HESITANT_MIN_SECONDS = 10.0
 POLISHED_ANSWER_WORDS = 80
 UNIFORM_TIMING_MIN_ANSWERS = 5
 UNIFORM_TIMING_MAX_VARIATION = 0.08
@@ -67,6 +69,7 @@ def analyse(answers: list[AnswerSample]) -> IntegrityReport:
     flags = [
         *_too_fast(answers),
         *_implausible_speech_rate(answers),
+        *_hesitant_speech(answers),
         *_long_silence_then_polished(answers),
         *_uniform_timing(answers),
         *_contradictions(answers),
@@ -97,6 +100,19 @@ def _implausible_speech_rate(answers: list[AnswerSample]) -> list[IntegrityFlag]
             rate = round(answer.words / duration, 2)
             flags.append(_flag("implausible_speech_rate", "medium", answer, 0.6, words_per_second=rate))
     return flags
+
+
+def _hesitant_speech(answers: list[AnswerSample]) -> list[IntegrityFlag]:
+    """Spoken answers far slower than conversational speech (long pauses, searching for words) in
+    most of the interview: a low-severity note for the recruiter, not an accusation."""
+    slow = [a for a in answers if (a.audio_duration_seconds or 0) >= HESITANT_MIN_SECONDS
+            and a.words / a.audio_duration_seconds < HESITANT_WORDS_PER_SECOND]
+    spoken = [a for a in answers if a.audio_duration_seconds]
+    if not slow or len(slow) < max(2, len(spoken) // 2):
+        return []
+    rates = [round(a.words / a.audio_duration_seconds, 2) for a in slow]
+    return [IntegrityFlag(type="hesitant_speech", severity="low", confidence=0.4,
+                          evidence={"message_ids": [a.message_id for a in slow], "words_per_second": rates})]
 
 
 def _long_silence_then_polished(answers: list[AnswerSample]) -> list[IntegrityFlag]:

@@ -43,6 +43,15 @@ def test_spoken_answers_are_judged_by_audio_duration():
     assert analyse([answer("v", text, 8.0, audio=10.0)]).flags[0].type == "implausible_speech_rate"
 
 
+def test_hesitant_speech_in_most_spoken_answers_is_a_low_note():
+    slow = [answer(f"s{i}", " ".join(["well"] * 12), 30.0 + 9 * i, audio=20.0) for i in range(3)]  # 0.6 words/s
+    normal = [answer(f"n{i}", " ".join(["fine"] * 50), 70.0 + 13 * i, audio=20.0) for i in range(2)]  # 2.5 words/s
+    flags = analyse(slow + normal).flags
+    assert [(f.type, f.severity) for f in flags] == [("hesitant_speech", "low")]
+    assert flags[0].evidence["message_ids"] == ["s0", "s1", "s2"]
+    assert analyse(slow[:1] + normal * 2).flags == []  # one slow answer is just thinking
+
+
 def test_long_silence_then_polished_answer_is_flagged():
     polished = " ".join(["The event loop schedules microtasks before the next macrotask executes"] * 10)
     report = analyse([answer("p", polished, 180.0)])
