@@ -88,10 +88,6 @@ def _register_error_mapping(app: LambdaFunctionUrlResolver) -> None:
     def _undecodable(exc: UnicodeDecodeError) -> Response:
         return error_response(400, "BAD_REQUEST", "The request body is not valid UTF-8.")
 
-    @app.exception_handler(json.JSONDecodeError)
-    def _not_json(exc: json.JSONDecodeError) -> Response:
-        return error_response(400, "BAD_REQUEST", "The request body is not valid JSON.")
-
     @app.exception_handler(RequestUnsupportedContentType)
     def _unsupported_type(exc: RequestUnsupportedContentType) -> Response:
         return error_response(415, "UNSUPPORTED_MEDIA_TYPE", "The content type is not supported.")

@@ -48,3 +48,16 @@ def invoke(
     status, reply_headers, payload = from_result(handler(event, LambdaContext(function_name)))
     parsed = json.loads(payload) if payload else None
     return Reply(status, {key.lower(): value for key, value in reply_headers}, parsed)
+
+
+def access_token(user_id: str, role: str = "candidate", lifetime_seconds: int = 600) -> str:
+    """A Supabase-shaped access token for `user_id`, signed with the configured secret (app_env)."""
+    import time
+
+    import jwt
+
+    from shared.settings import get_settings
+
+    claims = {"sub": user_id, "role": "authenticated", "aud": "authenticated", "exp": int(time.time()) + lifetime_seconds,
+              "app_metadata": {"role": role}}
+    return jwt.encode(claims, get_settings().supabase_jwt_secret.get_secret_value(), algorithm="HS256")

@@ -56,10 +56,15 @@ def role_from_skills(skills: list[str]) -> RoleType | None:
     return None
 
 
+def is_speech(usage: AIUsage) -> bool:
+    """Speech-to-text (audio seconds) or text-to-speech (characters), billed apart from the language model."""
+    return usage.audio_seconds > 0 or usage.characters > 0
+
+
 def add_usage(conn: psycopg.Connection, interview_id: str, usages: list[AIUsage]) -> None:
     """Accumulate tokens and costs: language-model work in cost_usd, speech in speech_cost_usd."""
-    llm = [u for u in usages if u.audio_seconds == 0 and u.characters == 0]
-    speech = [u for u in usages if u not in llm]
+    llm = [u for u in usages if not is_speech(u)]
+    speech = [u for u in usages if is_speech(u)]
     conn.execute(
         "update public.interviews set total_tokens_used = total_tokens_used + %s, cost_usd = cost_usd + %s,"
         " speech_tokens_used = speech_tokens_used + %s, speech_cost_usd = speech_cost_usd + %s,"
@@ -166,7 +171,7 @@ def start(caller: Caller, request: StartRequest) -> dict[str, Any]:
     return {"interview": interview, "question": question_payload(message, spoken.url if spoken else None), "progress": progress(state)}
 
 
-def _own_interview(conn: psycopg.Connection, caller: Caller, interview_id: str) -> dict[str, Any]:
+def _visible_interview(conn: psycopg.Connection, interview_id: str) -> dict[str, Any]:
     """The interview if the caller may see it (the candidate or staff, by RLS); 404 otherwise."""
     row = conn.execute(
         "select i.id, i.candidate_id, i.status, i.role_type, i.mode, i.started_at, i.completed_at, i.duration_seconds, i.end_reason,"
@@ -181,7 +186,7 @@ def _own_interview(conn: psycopg.Connection, caller: Caller, interview_id: str) 
 
 def status(caller: Caller, interview_id: str) -> dict[str, Any]:
     with user_transaction(caller.claims) as conn:
-        interview = _own_interview(conn, caller, interview_id)
+        interview = _visible_interview(conn, interview_id)
         last = conn.execute(f"select {MESSAGE_COLUMNS} from public.interview_messages where interview_id = %s"
                             " order by sequence_number desc limit 1", [interview_id]).fetchone()
     state = SessionState.load(interview["progression_state"])
@@ -199,7 +204,7 @@ def messages(caller: Caller, interview_id: str, limit: int = 50, before: int | N
     """A page of messages in order: the newest `limit` before sequence number `before`."""
     limit = max(1, min(100, limit))
     with user_transaction(caller.claims) as conn:
-        _own_interview(conn, caller, interview_id)
+        _visible_interview(conn, interview_id)
         rows = conn.execute(
             f"select {MESSAGE_COLUMNS} from public.interview_messages where interview_id = %s and sequence_number < coalesce(%s, 2147483647)"
             " order by sequence_number desc limit %s",
@@ -216,7 +221,7 @@ def latest(caller: Caller, interview_id: str) -> dict[str, Any] | None:
 
 def transcript(caller: Caller, interview_id: str) -> dict[str, Any]:
     with user_transaction(caller.claims) as conn:
-        interview = _own_interview(conn, caller, interview_id)
+        interview = _visible_interview(conn, interview_id)
         rows = conn.execute(
             "select sequence_number, message_type, content_text, response_time_seconds, audio_duration_seconds, created_at"
             " from public.interview_messages where interview_id = %s order by sequence_number",
@@ -232,7 +237,7 @@ def transcript(caller: Caller, interview_id: str) -> dict[str, Any]:
 def complete(caller: Caller, interview_id: str) -> dict[str, Any]:
     """The candidate ends the interview; the completion trigger queues scoring."""
     with user_transaction(caller.claims) as conn:
-        interview = _own_interview(conn, caller, interview_id)
+        interview = _visible_interview(conn, interview_id)
     if str(interview["candidate_id"]) != caller.user_id:
         raise Forbidden("Only the candidate can complete their interview.")
     if interview["status"] == "completed":

@@ -18,7 +18,7 @@ from shared.db import service_transaction, user_transaction
 from shared.errors import Conflict, Forbidden, InterviewNotActive, NotFound
 from shared.services import interview_audio
 from shared.services.interview_state import SessionState, progress, remember
-from shared.services.interviews import MESSAGE_COLUMNS, add_usage, finish, insert_question, question_payload
+from shared.services.interviews import MESSAGE_COLUMNS, add_usage, finish, insert_question, is_speech, question_payload
 from shared.services.progression import AnswerOutcome, advance, record_question, skill_boundaries
 
 
@@ -42,11 +42,12 @@ class TurnRequest(BaseModel):
         return self
 
 
-def _load(caller: Caller, interview_id: str) -> dict[str, Any]:
+def _load(caller: Caller, interview_id: str, client_turn_id: str | None) -> dict[str, Any]:
+    """The interview, its session, the last message and, for a repeated client_turn_id, the first result."""
     with user_transaction(caller.claims) as conn:
         row = conn.execute(
             "select i.id, i.candidate_id, i.status, i.role_type, i.mode, i.total_tokens_used, i.token_budget,"
-            " s.id as session_id, s.progression_state, s.conversation_memory, s.questions_asked_count, now() as received_at"
+            " s.id as session_id, s.progression_state, s.conversation_memory, now() as received_at"
             " from public.interviews i left join public.interview_sessions s on s.interview_id = i.id where i.id = %s",
             [interview_id],
         ).fetchone()
@@ -59,6 +60,7 @@ def _load(caller: Caller, interview_id: str) -> dict[str, Any]:
             " order by sequence_number desc limit 1",
             [interview_id],
         ).fetchone()
+        row["replay"] = _replay(conn, interview_id, client_turn_id) if client_turn_id else None
     return row
 
 
@@ -80,12 +82,9 @@ def _replay(conn: psycopg.Connection, interview_id: str, client_turn_id: str) ->
 
 
 def process_turn(caller: Caller, access_token: str, interview_id: str, request: TurnRequest) -> dict[str, Any]:
-    loaded = _load(caller, interview_id)
-    if request.client_turn_id:
-        with user_transaction(caller.claims) as conn:
-            replay = _replay(conn, interview_id, request.client_turn_id)
-        if replay:
-            return replay
+    loaded = _load(caller, interview_id, request.client_turn_id)
+    if loaded["replay"]:
+        return loaded["replay"]
     if loaded["status"] != "in_progress":
         raise InterviewNotActive()
     last = loaded["last"]
@@ -113,7 +112,7 @@ def process_turn(caller: Caller, access_token: str, interview_id: str, request: 
     evaluated = provider.evaluate_answer(state.context(loaded["role_type"]), question, answer_text)
     usages.append(evaluated.usage)
     evaluation = evaluated.value
-    llm_tokens = sum(u.total_tokens for u in usages if u.audio_seconds == 0)
+    llm_tokens = sum(u.total_tokens for u in usages if not is_speech(u))
     budget_exhausted = loaded["total_tokens_used"] + llm_tokens >= loaded["token_budget"]
     next_state = state.model_copy(deep=True)
     next_state.progression, decision = advance(
@@ -138,11 +137,11 @@ def process_turn(caller: Caller, access_token: str, interview_id: str, request: 
     answer_metadata = {"question_id": question.question_id, "topic": question.topic, "phase": question.phase,
                        "evaluation": evaluation.model_dump(), "source": "text" if heard is None else "audio"}
     with service_transaction() as conn:
-        session = conn.execute("select questions_asked_count from public.interview_sessions where id = %s for update",
-                               [loaded["session_id"]]).fetchone()
+        # The session row serialises writers; a new last message means another turn applied first.
+        conn.execute("select 1 from public.interview_sessions where id = %s for update", [loaded["session_id"]])
         current_last = conn.execute("select max(sequence_number) as seq from public.interview_messages where interview_id = %s",
                                     [interview_id]).fetchone()["seq"]
-        if session["questions_asked_count"] != loaded["questions_asked_count"] or current_last != last["sequence_number"]:
+        if current_last != last["sequence_number"]:
             replay = _replay(conn, interview_id, request.client_turn_id) if request.client_turn_id else None
             if replay:
                 return replay

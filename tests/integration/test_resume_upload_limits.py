@@ -3,15 +3,12 @@ malformed multipart bodies are refused with a clear 4xx."""
 
 from __future__ import annotations
 
-import time
-
-import jwt
 import pytest
 
 from functions import resumes as resumes_function
 from tests.documents import make_pdf
 from tests.rls import create_user
-from tests.support import invoke
+from tests.support import access_token, invoke
 
 BOUNDARY = "----teamified-test-boundary"
 
@@ -24,11 +21,7 @@ def multipart(name: str, data: bytes, content_type: str = "application/pdf", fie
 
 @pytest.fixture
 def token(app_env, admin_conn):
-    from shared.settings import get_settings
-
-    user_id = create_user(admin_conn, "candidate")
-    claims = {"sub": user_id, "role": "authenticated", "aud": "authenticated", "exp": int(time.time()) + 600, "app_metadata": {"role": "candidate"}}
-    return jwt.encode(claims, get_settings().supabase_jwt_secret.get_secret_value(), algorithm="HS256")
+    return access_token(create_user(admin_conn, "candidate"))
 
 
 def upload(token, body, content_type=f"multipart/form-data; boundary={BOUNDARY}"):

@@ -4,9 +4,7 @@ the score-pending sweep, rescoring with history) and the assessments function's 
 from __future__ import annotations
 
 import json
-import time
 
-import jwt
 import pytest
 
 from functions import assessments as assessments_function
@@ -17,16 +15,9 @@ from shared.errors import AIUnavailable
 from shared.services import assessments
 from tests.interview_answers import WEAK_ANSWER, strong_answer
 from tests.rls import create_user
-from tests.support import invoke
+from tests.support import access_token, invoke
 
 PLAN = [("warmup", 2), ("standard", 6), ("advanced", 4)]
-
-
-def token_for(user_id: str, role: str) -> str:
-    from shared.settings import get_settings
-
-    claims = {"sub": user_id, "role": "authenticated", "aud": "authenticated", "exp": int(time.time()) + 600, "app_metadata": {"role": role}}
-    return jwt.encode(claims, get_settings().supabase_jwt_secret.get_secret_value(), algorithm="HS256")
 
 
 def store_interview(conn, candidate_id: str, answer, seconds) -> str:
@@ -160,7 +151,7 @@ def test_an_interview_without_answers_ends_failed_and_visible(app_env, admin_con
 
 def test_assessment_views_rescore_and_access(app_env, admin_conn, candidate, recruiter):
     interview_id = store_interview(admin_conn, candidate, strong_answer, lambda i, t: 2.0)
-    candidate_token, recruiter_token = token_for(candidate, "candidate"), token_for(recruiter, "recruiter")
+    candidate_token, recruiter_token = access_token(candidate, "candidate"), access_token(recruiter, "recruiter")
     handler = assessments_function.handler
 
     pending = invoke(handler, "GET", f"/{interview_id}", token=candidate_token)
@@ -178,7 +169,7 @@ def test_assessment_views_rescore_and_access(app_env, admin_conn, candidate, rec
     assert full.status == 200 and full.data["integrity_flags"] and full.data["ai_reasoning"] and full.data["history"] == []
 
     other = create_user(admin_conn, "candidate")
-    assert invoke(handler, "GET", f"/{interview_id}", token=token_for(other, "candidate")).status == 404
+    assert invoke(handler, "GET", f"/{interview_id}", token=access_token(other, "candidate")).status == 404
     assert invoke(handler, "POST", f"/{interview_id}/rescore", token=candidate_token).status == 403
 
     first_id = full.data["id"]
