@@ -30,9 +30,18 @@ PASSWORD = "Bench!Pass123"
 def make_candidate(supabase_url: str, service_key: str, gateway: str) -> str:
     email = f"bench-{uuid.uuid4().hex[:12]}@example.com"
     headers = {"apikey": service_key, "Authorization": f"Bearer {service_key}"}
-    created = httpx.post(f"{supabase_url}/auth/v1/admin/users", headers=headers, timeout=30, json={
-        "email": email, "password": PASSWORD, "email_confirm": True, "app_metadata": {"role": "candidate"},
-        "user_metadata": {"full_name": "Bench Candidate"}})
+    created = httpx.post(
+        f"{supabase_url}/auth/v1/admin/users",
+        headers=headers,
+        timeout=30,
+        json={
+            "email": email,
+            "password": PASSWORD,
+            "email_confirm": True,
+            "app_metadata": {"role": "candidate"},
+            "user_metadata": {"full_name": "Bench Candidate"},
+        },
+    )
     created.raise_for_status()
     login = httpx.post(f"{gateway}/auth/login", json={"email": email, "password": PASSWORD}, timeout=30)
     login.raise_for_status()
@@ -80,12 +89,23 @@ def main() -> None:
         results = list(pool.map(lambda pair: run_interview(args.gateway, pair[1], roles[pair[0] % len(roles)]), enumerate(tokens)))
     wall = time.perf_counter() - began
     latencies = [value for result in results for value in result]
-    print(json.dumps({
-        "interviews": args.interviews, "concurrency": args.concurrency, "turns": len(latencies), "wall_seconds": round(wall, 2),
-        "turns_per_second": round(len(latencies) / wall, 1),
-        "turn_latency_ms": {"p50": round(statistics.median(latencies), 1), "p95": round(percentile(latencies, 0.95), 1),
-                            "max": round(max(latencies), 1)},
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "interviews": args.interviews,
+                "concurrency": args.concurrency,
+                "turns": len(latencies),
+                "wall_seconds": round(wall, 2),
+                "turns_per_second": round(len(latencies) / wall, 1),
+                "turn_latency_ms": {
+                    "p50": round(statistics.median(latencies), 1),
+                    "p95": round(percentile(latencies, 0.95), 1),
+                    "max": round(max(latencies), 1),
+                },
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -78,8 +78,12 @@ def measure(sentences: list[str]) -> dict:
         errors += distance
         total += len(reference)
         rows.append({"said": sentence, "heard": heard, "word_accuracy": round(1 - distance / len(reference), 3)})
-    return {"words": total, "word_accuracy": round(1 - errors / total, 3), "seconds_per_transcription": round(elapsed / len(sentences), 3),
-            "details": rows}
+    return {
+        "words": total,
+        "word_accuracy": round(1 - errors / total, 3),
+        "seconds_per_transcription": round(elapsed / len(sentences), 3),
+        "details": rows,
+    }
 
 
 def main() -> None:

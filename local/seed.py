@@ -23,10 +23,43 @@ ACCOUNTS = [
 POSTINGS = [
     ("Senior React Engineer", "Canva", "engineering", ["react", "typescript", "graphql"], "permanent", "hybrid", "Sydney", 160000, 190000, "senior"),
     ("Frontend Developer", "Atlassian", "engineering", ["react", "javascript", "css"], "permanent", "remote", "Remote (AU)", 120000, 145000, "mid"),
-    ("Python Backend Engineer", "Airwallex", "engineering", ["python", "django", "postgresql"], "permanent", "onsite", "Melbourne", 140000, 170000, "senior"),
+    (
+        "Python Backend Engineer",
+        "Airwallex",
+        "engineering",
+        ["python", "django", "postgresql"],
+        "permanent",
+        "onsite",
+        "Melbourne",
+        140000,
+        170000,
+        "senior",
+    ),
     ("Data Engineer", "Xero", "data", ["python", "spark", "airflow", "aws"], "permanent", "hybrid", "Melbourne", 135000, 165000, "mid"),
-    ("Full Stack Developer", "SafetyCulture", "engineering", ["react", "node.js", "postgresql"], "contract", "remote", "Remote (AU)", 900, 1100, "mid"),
-    ("Junior JavaScript Developer", "Employment Hero", "engineering", ["javascript", "vue", "node.js"], "permanent", "hybrid", "Sydney", 80000, 95000, "junior"),
+    (
+        "Full Stack Developer",
+        "SafetyCulture",
+        "engineering",
+        ["react", "node.js", "postgresql"],
+        "contract",
+        "remote",
+        "Remote (AU)",
+        900,
+        1100,
+        "mid",
+    ),
+    (
+        "Junior JavaScript Developer",
+        "Employment Hero",
+        "engineering",
+        ["javascript", "vue", "node.js"],
+        "permanent",
+        "hybrid",
+        "Sydney",
+        80000,
+        95000,
+        "junior",
+    ),
     ("DevOps Engineer", "Culture Amp", "devops", ["aws", "terraform", "kubernetes"], "permanent", "remote", "Remote (AU)", 150000, 175000, "senior"),
     ("QA Automation Engineer", "Envato", "quality_assurance", ["python", "playwright", "ci"], "contract", "hybrid", "Melbourne", 700, 850, "mid"),
     ("Machine Learning Engineer", "Harrison.ai", "data", ["python", "pytorch", "aws"], "permanent", "onsite", "Sydney", 170000, 210000, "senior"),
@@ -35,12 +68,34 @@ POSTINGS = [
     ("Technical Support Engineer", "Deputy", "support", ["sql", "javascript"], "part_time", "remote", "Brisbane", 60000, 70000, "junior"),
     ("Engineering Manager", "Atlassian", "management", ["react", "java", "aws"], "permanent", "hybrid", "Sydney", 210000, 250000, "lead"),
     ("React Native Developer", "Afterpay", "engineering", ["react native", "typescript"], "contract", "remote", "Remote (AU)", 850, 1000, "senior"),
-    ("Python Developer (FastAPI)", "Immutable", "engineering", ["python", "fastapi", "redis"], "permanent", "remote", "Remote (AU)", 130000, 155000, "mid"),
+    (
+        "Python Developer (FastAPI)",
+        "Immutable",
+        "engineering",
+        ["python", "fastapi", "redis"],
+        "permanent",
+        "remote",
+        "Remote (AU)",
+        130000,
+        155000,
+        "mid",
+    ),
     ("Solutions Engineer", "Zendesk", "sales", ["javascript", "rest"], "permanent", "onsite", "Melbourne", 140000, 160000, "mid"),
     ("Operations Analyst", "Teamified", "operations", ["sql", "excel"], "permanent", "onsite", "Manila", 50000, 65000, "entry"),
     ("Node.js Backend Engineer", "Tyro", "engineering", ["node.js", "typescript", "aws"], "permanent", "hybrid", "Sydney", 140000, 165000, "senior"),
     ("Graduate Software Engineer", "REA Group", "engineering", ["javascript", "python"], "permanent", "onsite", "Melbourne", 75000, 85000, "entry"),
-    ("Principal Full Stack Engineer", "Judo Bank", "engineering", ["react", "python", "aws"], "permanent", "hybrid", "Melbourne", 220000, 260000, "principal"),
+    (
+        "Principal Full Stack Engineer",
+        "Judo Bank",
+        "engineering",
+        ["react", "python", "aws"],
+        "permanent",
+        "hybrid",
+        "Melbourne",
+        220000,
+        260000,
+        "principal",
+    ),
 ]
 
 
@@ -50,8 +105,9 @@ def seed_accounts(supabase_url: str, service_key: str) -> list[str]:
     created = []
     for email, password, role, name in ACCOUNTS:
         try:
-            admin.create_user({"email": email, "password": password, "email_confirm": True,
-                               "app_metadata": {"role": role}, "user_metadata": {"full_name": name}})
+            admin.create_user(
+                {"email": email, "password": password, "email_confirm": True, "app_metadata": {"role": role}, "user_metadata": {"full_name": name}}
+            )
             created.append(email)
         except AuthApiError as exc:
             if exc.code != "email_exists":
@@ -71,8 +127,23 @@ def seed_postings(database: str) -> int:
                 "insert into public.job_postings (id, organization_id, created_by, title, company, description, role_category,"
                 " tech_stack, required_skills, employment_type, work_setup, location, salary_min, salary_max, experience_level)"
                 " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) on conflict (id) do nothing",
-                [posting_id, TEAMIFIED, recruiter[0] if recruiter else None, title, company, description, category, stack,
-                 json.loads(json.dumps(stack[:2])), employment, setup, location, low, high, level],
+                [
+                    posting_id,
+                    TEAMIFIED,
+                    recruiter[0] if recruiter else None,
+                    title,
+                    company,
+                    description,
+                    category,
+                    stack,
+                    json.loads(json.dumps(stack[:2])),
+                    employment,
+                    setup,
+                    location,
+                    low,
+                    high,
+                    level,
+                ],
             )
             inserted += cursor.rowcount
     return inserted

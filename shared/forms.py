@@ -49,6 +49,7 @@ def file_field(event: LambdaFunctionUrlEvent, field: str, max_bytes: int) -> Upl
         if file_name is None:
             raise BadRequest(f"The form field '{field}' must be a file.")
         payload = part.get_payload(decode=True) or b""
-        return UploadedFile(field=field, file_name=file_name, content_type=part.get_content_type() if part.get("content-type") else None,
-                            data=payload)
+        return UploadedFile(
+            field=field, file_name=file_name, content_type=part.get_content_type() if part.get("content-type") else None, data=payload
+        )
     raise BadRequest(f"The form field '{field}' is missing.", details={"field": field})

@@ -55,19 +55,21 @@ class Settings(BaseSettings):
     breaker_trial_calls: int = 3
     enable_realtime_api: bool = False
     realtime_cost_warning_usd: float = 5.0
-    ai_prices: dict[str, dict[str, float]] = Field(default_factory=lambda: {
-        "gpt-4o-mini": {"input": 0.15, "output": 0.60},
-        "gpt-4o": {"input": 2.50, "output": 10.00},
-        "whisper-1": {"audio_minute": 0.006},
-        "gpt-4o-mini-transcribe": {"audio_minute": 0.003},
-        "gpt-4o-transcribe": {"audio_minute": 0.006},
-        "tts-1": {"per_1k_characters": 0.015},
-        "tts-1-hd": {"per_1k_characters": 0.030},
-        "gpt-4o-mini-tts": {"per_1k_characters": 0.015},
-        "gpt-realtime": {"input": 4.0, "cached_input": 0.40, "output": 16.0, "audio_input": 32.0, "audio_output": 64.0},
-        "gpt-realtime-1.5": {"input": 4.0, "cached_input": 0.40, "output": 16.0, "audio_input": 32.0, "audio_output": 64.0},
-        "gpt-realtime-mini": {"input": 0.60, "cached_input": 0.06, "output": 2.40, "audio_input": 10.0, "audio_output": 20.0},
-    })
+    ai_prices: dict[str, dict[str, float]] = Field(
+        default_factory=lambda: {
+            "gpt-4o-mini": {"input": 0.15, "output": 0.60},
+            "gpt-4o": {"input": 2.50, "output": 10.00},
+            "whisper-1": {"audio_minute": 0.006},
+            "gpt-4o-mini-transcribe": {"audio_minute": 0.003},
+            "gpt-4o-transcribe": {"audio_minute": 0.006},
+            "tts-1": {"per_1k_characters": 0.015},
+            "tts-1-hd": {"per_1k_characters": 0.030},
+            "gpt-4o-mini-tts": {"per_1k_characters": 0.015},
+            "gpt-realtime": {"input": 4.0, "cached_input": 0.40, "output": 16.0, "audio_input": 32.0, "audio_output": 64.0},
+            "gpt-realtime-1.5": {"input": 4.0, "cached_input": 0.40, "output": 16.0, "audio_input": 32.0, "audio_output": 64.0},
+            "gpt-realtime-mini": {"input": 0.60, "cached_input": 0.06, "output": 2.40, "audio_input": 10.0, "audio_output": 20.0},
+        }
+    )
 
     feedback_auto_send_hours: int = 4
     interview_token_budget: int = 10_000

@@ -18,8 +18,9 @@ TIMEOUT_SECONDS = 10
 
 
 def _options() -> ClientOptions:
-    return ClientOptions(auto_refresh_token=False, persist_session=False, postgrest_client_timeout=TIMEOUT_SECONDS,
-                         storage_client_timeout=TIMEOUT_SECONDS)
+    return ClientOptions(
+        auto_refresh_token=False, persist_session=False, postgrest_client_timeout=TIMEOUT_SECONDS, storage_client_timeout=TIMEOUT_SECONDS
+    )
 
 
 @lru_cache

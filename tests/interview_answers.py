@@ -19,7 +19,9 @@ def bank_question(text: str, previous: question_bank.BankQuestion | None = None)
 
 def strong_answer(question: question_bank.BankQuestion | None) -> str:
     terms = list(question.key_terms) if question else ["api", "cache", "database"]
-    return (f"The key ideas are {', '.join(terms)}. For example, in our project we used {terms[0]} with {terms[-1]} in a production API, "
-            f"and I built the change with tests and a benchmark: latency fell from 800 ms to 120 ms for 2000000 requests a day. "
-            f"The trade-off is memory and complexity, so I profile first, measure the query and cache behaviour, and document the "
-            f"decision for the team.")
+    return (
+        f"The key ideas are {', '.join(terms)}. For example, in our project we used {terms[0]} with {terms[-1]} in a production API, "
+        f"and I built the change with tests and a benchmark: latency fell from 800 ms to 120 ms for 2000000 requests a day. "
+        f"The trade-off is memory and complexity, so I profile first, measure the query and cache behaviour, and document the "
+        f"decision for the team."
+    )

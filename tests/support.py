@@ -58,6 +58,11 @@ def access_token(user_id: str, role: str = "candidate", lifetime_seconds: int = 
 
     from shared.settings import get_settings
 
-    claims = {"sub": user_id, "role": "authenticated", "aud": "authenticated", "exp": int(time.time()) + lifetime_seconds,
-              "app_metadata": {"role": role}}
+    claims = {
+        "sub": user_id,
+        "role": "authenticated",
+        "aud": "authenticated",
+        "exp": int(time.time()) + lifetime_seconds,
+        "app_metadata": {"role": role},
+    }
     return jwt.encode(claims, get_settings().supabase_jwt_secret.get_secret_value(), algorithm="HS256")

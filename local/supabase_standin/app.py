@@ -20,8 +20,18 @@ async def _auth_error(request: Request, exc: Exception) -> Response:
 
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
-    sys.stderr.write(json.dumps({"service": "supabase-standin", "level": "ERROR", "path": request.url.path,
-                                 "error": type(exc).__name__, "timestamp": datetime.now(UTC).isoformat()}) + "\n")
+    sys.stderr.write(
+        json.dumps(
+            {
+                "service": "supabase-standin",
+                "level": "ERROR",
+                "path": request.url.path,
+                "error": type(exc).__name__,
+                "timestamp": datetime.now(UTC).isoformat(),
+            }
+        )
+        + "\n"
+    )
     if request.url.path.startswith("/storage/"):
         return StorageApiError(500, "InternalError", "Internal Server Error", "Internal Server Error").response()
     return JSONResponse({"code": "unexpected_failure", "message": "Unexpected failure"}, status_code=500)

@@ -77,8 +77,7 @@ def _hash(password: str) -> str:
 
 def _check_password(password: Any) -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise AuthApiError(422, "weak_password", f"Password should be at least {MIN_PASSWORD} characters.",
-                           weak_password={"reasons": ["length"]})
+        raise AuthApiError(422, "weak_password", f"Password should be at least {MIN_PASSWORD} characters.", weak_password={"reasons": ["length"]})
     if len(password.encode()) > 72:
         raise AuthApiError(400, "validation_failed", "Password cannot be longer than 72 characters")
     return password
@@ -214,11 +213,15 @@ def update_user(request: Request, body: dict[str, Any]) -> Response:
     principal = _require_user(request)
     with db.admin() as conn:
         if isinstance(body.get("data"), dict):
-            conn.execute("update auth.users set raw_user_meta_data = raw_user_meta_data || %s, updated_at = now() where id = %s",
-                         [json.dumps(body["data"]), principal.user_id])
+            conn.execute(
+                "update auth.users set raw_user_meta_data = raw_user_meta_data || %s, updated_at = now() where id = %s",
+                [json.dumps(body["data"]), principal.user_id],
+            )
         if body.get("password"):
-            conn.execute("update auth.users set encrypted_password = %s, updated_at = now() where id = %s",
-                         [_hash(_check_password(body["password"])), principal.user_id])
+            conn.execute(
+                "update auth.users set encrypted_password = %s, updated_at = now() where id = %s",
+                [_hash(_check_password(body["password"])), principal.user_id],
+            )
         row = conn.execute(f"select {USER_COLUMNS} from auth.users where id = %s", [principal.user_id]).fetchone()
     return _json(user_json(row))
 
@@ -230,8 +233,10 @@ def logout(request: Request, body: dict[str, Any]) -> Response:
         if scope == "local":
             conn.execute("update auth.refresh_tokens set revoked = true where session_id = %s", [principal.claims.get("session_id")])
         elif scope == "others":
-            conn.execute("update auth.refresh_tokens set revoked = true where user_id = %s and session_id is distinct from %s",
-                         [principal.user_id, principal.claims.get("session_id")])
+            conn.execute(
+                "update auth.refresh_tokens set revoked = true where user_id = %s and session_id is distinct from %s",
+                [principal.user_id, principal.claims.get("session_id")],
+            )
         else:
             conn.execute("update auth.refresh_tokens set revoked = true where user_id = %s", [principal.user_id])
     return Response(status_code=204, headers=API_VERSION_HEADER)
@@ -245,8 +250,9 @@ def admin_create_user(request: Request, body: dict[str, Any]) -> Response:
     with db.admin() as conn:
         user = _create_user(conn, email, password, body.get("user_metadata") or {}, app_metadata, bool(body.get("email_confirm")))
         if body.get("ban_duration"):
-            user = conn.execute(f"update auth.users set banned_until = %s where id = %s returning {USER_COLUMNS}",
-                                [_ban_until(body["ban_duration"]), user["id"]]).fetchone()
+            user = conn.execute(
+                f"update auth.users set banned_until = %s where id = %s returning {USER_COLUMNS}", [_ban_until(body["ban_duration"]), user["id"]]
+            ).fetchone()
     return _json(user_json(user))
 
 
@@ -277,11 +283,13 @@ def admin_update_user(request: Request, body: dict[str, Any]) -> Response:
         if body.get("password"):
             conn.execute("update auth.users set encrypted_password = %s where id = %s", [_hash(_check_password(body["password"])), user_id])
         if isinstance(body.get("app_metadata"), dict):
-            conn.execute("update auth.users set raw_app_meta_data = raw_app_meta_data || %s where id = %s",
-                         [json.dumps(body["app_metadata"]), user_id])
+            conn.execute(
+                "update auth.users set raw_app_meta_data = raw_app_meta_data || %s where id = %s", [json.dumps(body["app_metadata"]), user_id]
+            )
         if isinstance(body.get("user_metadata"), dict):
-            conn.execute("update auth.users set raw_user_meta_data = raw_user_meta_data || %s where id = %s",
-                         [json.dumps(body["user_metadata"]), user_id])
+            conn.execute(
+                "update auth.users set raw_user_meta_data = raw_user_meta_data || %s where id = %s", [json.dumps(body["user_metadata"]), user_id]
+            )
         if body.get("email_confirm"):
             conn.execute("update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()) where id = %s", [user_id])
         if "ban_duration" in body:
@@ -306,11 +314,14 @@ def admin_list_users(request: Request, body: dict[str, Any]) -> Response:
     page = max(1, int(request.query_params.get("page") or 1))
     per_page = min(1000, max(1, int(request.query_params.get("per_page") or 50)))
     with db.admin() as conn:
-        rows = conn.execute(f"select {USER_COLUMNS} from auth.users order by created_at, id limit %s offset %s",
-                            [per_page, (page - 1) * per_page]).fetchall()
+        rows = conn.execute(
+            f"select {USER_COLUMNS} from auth.users order by created_at, id limit %s offset %s", [per_page, (page - 1) * per_page]
+        ).fetchall()
         total = conn.execute("select count(*) as n from auth.users").fetchone()["n"]
-    return JSONResponse(json.loads(json.dumps({"users": [user_json(r) for r in rows], "aud": "authenticated"}, default=_iso)),
-                        headers={**API_VERSION_HEADER, "X-Total-Count": str(total)})
+    return JSONResponse(
+        json.loads(json.dumps({"users": [user_json(r) for r in rows], "aud": "authenticated"}, default=_iso)),
+        headers={**API_VERSION_HEADER, "X-Total-Count": str(total)},
+    )
 
 
 def settings(request: Request, body: dict[str, Any]) -> Response:

@@ -48,8 +48,14 @@ def valid_name(raw: str) -> str:
     """The object name, URL-decoded and checked: no traversal, no absolute paths, no control chars."""
     name = unquote(raw)
     segments = name.split("/")
-    if (not name or name.startswith("/") or "\\" in name or _CONTROL.search(name) or len(name) > 1024
-            or any(segment in {"", ".", ".."} for segment in segments)):
+    if (
+        not name
+        or name.startswith("/")
+        or "\\" in name
+        or _CONTROL.search(name)
+        or len(name) > 1024
+        or any(segment in {"", ".", ".."} for segment in segments)
+    ):
         raise StorageApiError(400, "InvalidKey", "Invalid Key", f"Invalid key: {name!r}")
     return name
 
@@ -84,9 +90,14 @@ def _bucket(conn: psycopg.Connection | None, bucket_id: str) -> dict[str, Any]:
 
 def _bucket_json(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "id": row["id"], "name": row["name"], "owner": row["owner_id"] or "", "public": row["public"],
-        "file_size_limit": row["file_size_limit"], "allowed_mime_types": row["allowed_mime_types"],
-        "created_at": _iso(row["created_at"]), "updated_at": _iso(row["updated_at"]),
+        "id": row["id"],
+        "name": row["name"],
+        "owner": row["owner_id"] or "",
+        "public": row["public"],
+        "file_size_limit": row["file_size_limit"],
+        "allowed_mime_types": row["allowed_mime_types"],
+        "created_at": _iso(row["created_at"]),
+        "updated_at": _iso(row["updated_at"]),
     }
 
 
@@ -105,8 +116,13 @@ def _check_limits(bucket: dict[str, Any], size: int, mimetype: str) -> None:
 def _metadata(data: bytes, mimetype: str, cache_control: str | None) -> dict[str, Any]:
     now = datetime.now(UTC).isoformat()
     return {
-        "eTag": '"' + hashlib.md5(data, usedforsecurity=False).hexdigest() + '"', "size": len(data), "mimetype": mimetype,
-        "cacheControl": f"max-age={cache_control or 3600}", "lastModified": now, "contentLength": len(data), "httpStatusCode": 200,
+        "eTag": '"' + hashlib.md5(data, usedforsecurity=False).hexdigest() + '"',
+        "size": len(data),
+        "mimetype": mimetype,
+        "cacheControl": f"max-age={cache_control or 3600}",
+        "lastModified": now,
+        "contentLength": len(data),
+        "httpStatusCode": 200,
     }
 
 
@@ -128,13 +144,26 @@ def _store(principal: Principal, bucket_id: str, name: str, incoming: Incoming, 
         _check_limits(bucket, len(data), mimetype)
         statement = (
             "insert into storage.objects (bucket_id, name, owner, owner_id, metadata, user_metadata) values (%s, %s, %s, %s, %s, %s)"
-            + (" on conflict (bucket_id, name) do update set metadata = excluded.metadata, user_metadata = excluded.user_metadata,"
-               " owner = excluded.owner, owner_id = excluded.owner_id" if upsert else "")
+            + (
+                " on conflict (bucket_id, name) do update set metadata = excluded.metadata, user_metadata = excluded.user_metadata,"
+                " owner = excluded.owner, owner_id = excluded.owner_id"
+                if upsert
+                else ""
+            )
             + f" returning {OBJECT_COLUMNS}"
         )
         try:
-            row = conn.execute(statement, [bucket_id, name, owner, owner, json.dumps(_metadata(data, mimetype, incoming.cache_control)),
-                                           json.dumps(incoming.metadata) if incoming.metadata else None]).fetchone()
+            row = conn.execute(
+                statement,
+                [
+                    bucket_id,
+                    name,
+                    owner,
+                    owner,
+                    json.dumps(_metadata(data, mimetype, incoming.cache_control)),
+                    json.dumps(incoming.metadata) if incoming.metadata else None,
+                ],
+            ).fetchone()
         except psycopg.errors.UniqueViolation as exc:
             raise StorageApiError(409, "ResourceAlreadyExists", "Duplicate", "The resource already exists") from exc
         except psycopg.errors.InsufficientPrivilege as exc:
@@ -157,11 +186,15 @@ def _file_response(bucket_id: str, row: dict[str, Any]) -> Response:
     if not path.exists():
         raise not_found()
     metadata = row["metadata"] or {}
-    return Response(path.read_bytes(), media_type=metadata.get("mimetype", "application/octet-stream"),
-                    headers={"ETag": metadata.get("eTag", ""), "Cache-Control": metadata.get("cacheControl", "no-cache")})
+    return Response(
+        path.read_bytes(),
+        media_type=metadata.get("mimetype", "application/octet-stream"),
+        headers={"ETag": metadata.get("eTag", ""), "Cache-Control": metadata.get("cacheControl", "no-cache")},
+    )
 
 
 # Buckets ---------------------------------------------------------------------------------------
+
 
 def create_bucket(request: Request, incoming: Incoming) -> Response:
     principal = _principal(request)
@@ -202,6 +235,7 @@ def get_bucket(request: Request, incoming: Incoming) -> Response:
 
 # Objects ---------------------------------------------------------------------------------------
 
+
 def upload(request: Request, incoming: Incoming) -> Response:
     bucket, name = request.path_params["bucket"], valid_name(request.path_params["name"])
     upsert = request.method == "PUT" or request.headers.get("x-upsert", "false").lower() == "true"
@@ -228,9 +262,19 @@ def info(request: Request, incoming: Incoming) -> Response:
     bucket, name = request.path_params["bucket"], valid_name(request.path_params["name"])
     row = _find(_principal(request), bucket, name)
     metadata = row["metadata"] or {}
-    return JSONResponse({"id": str(row["id"]), "name": row["name"], "bucket_id": bucket, "size": metadata.get("size"),
-                         "content_type": metadata.get("mimetype"), "etag": metadata.get("eTag"), "metadata": row["user_metadata"],
-                         "created_at": _iso(row["created_at"]), "last_modified": _iso(row["updated_at"])})
+    return JSONResponse(
+        {
+            "id": str(row["id"]),
+            "name": row["name"],
+            "bucket_id": bucket,
+            "size": metadata.get("size"),
+            "content_type": metadata.get("mimetype"),
+            "etag": metadata.get("eTag"),
+            "metadata": row["user_metadata"],
+            "created_at": _iso(row["created_at"]),
+            "last_modified": _iso(row["updated_at"]),
+        }
+    )
 
 
 def create_signed_url(request: Request, incoming: Incoming) -> Response:
@@ -273,15 +317,16 @@ def create_signed_upload_url(request: Request, incoming: Incoming) -> Response:
     with db.as_caller(principal) as conn:  # may the caller create this object? checked now, then rolled back
         try:
             with conn.transaction(force_rollback=True):
-                conn.execute("insert into storage.objects (bucket_id, name, owner, owner_id) values (%s, %s, %s, %s)",
-                             [bucket, name, principal.user_id, principal.user_id])
+                conn.execute(
+                    "insert into storage.objects (bucket_id, name, owner, owner_id) values (%s, %s, %s, %s)",
+                    [bucket, name, principal.user_id, principal.user_id],
+                )
         except psycopg.errors.UniqueViolation as exc:
             if not upsert:
                 raise StorageApiError(409, "ResourceAlreadyExists", "Duplicate", "The resource already exists") from exc
         except psycopg.errors.InsufficientPrivilege as exc:
             raise access_denied() from exc
-    token = sign_object_url(bucket, name, 7200, scope="upload", owner=principal.user_id, upsert=upsert, role=principal.role,
-                            sub=principal.user_id)
+    token = sign_object_url(bucket, name, 7200, scope="upload", owner=principal.user_id, upsert=upsert, role=principal.role, sub=principal.user_id)
     return JSONResponse({"url": f"/object/upload/sign/{bucket}/{name}?token={token}", "token": token})
 
 
@@ -292,9 +337,10 @@ def signed_upload(request: Request, incoming: Incoming) -> Response:
     except InvalidToken as exc:
         code = "InvalidSignature" if "does not match" in str(exc) else "InvalidJWT"
         raise StorageApiError(400, code, code, str(exc)) from exc
-    uploader = Principal(role=claims.get("role") or "anon",
-                         claims={"sub": claims.get("sub"), "role": claims.get("role"), "aud": "authenticated"} if claims.get("sub")
-                         else {"role": claims.get("role")})
+    uploader = Principal(
+        role=claims.get("role") or "anon",
+        claims={"sub": claims.get("sub"), "role": claims.get("role"), "aud": "authenticated"} if claims.get("sub") else {"role": claims.get("role")},
+    )
     return JSONResponse(_store(uploader, bucket, name, incoming, bool(claims.get("upsert")), owner=claims.get("owner")))
 
 
@@ -306,16 +352,23 @@ def remove(request: Request, incoming: Incoming) -> Response:
     names = [valid_name(str(prefix)) for prefix in prefixes]
     _bucket(None, bucket)
     with db.as_caller(_principal(request)) as conn:
-        rows = conn.execute(f"delete from storage.objects where bucket_id = %s and name = any(%s) returning {OBJECT_COLUMNS}",
-                            [bucket, names]).fetchall()
+        rows = conn.execute(
+            f"delete from storage.objects where bucket_id = %s and name = any(%s) returning {OBJECT_COLUMNS}", [bucket, names]
+        ).fetchall()
     for row in rows:
         _object_path(bucket, row["name"]).unlink(missing_ok=True)
     return JSONResponse([{**_row_json(row), "bucket_id": bucket} for row in rows])
 
 
 def _row_json(row: dict[str, Any]) -> dict[str, Any]:
-    return {"id": str(row["id"]), "name": row["name"], "metadata": row["metadata"], "created_at": _iso(row["created_at"]),
-            "updated_at": _iso(row["updated_at"]), "last_accessed_at": _iso(row["last_accessed_at"])}
+    return {
+        "id": str(row["id"]),
+        "name": row["name"],
+        "metadata": row["metadata"],
+        "created_at": _iso(row["created_at"]),
+        "updated_at": _iso(row["updated_at"]),
+        "last_accessed_at": _iso(row["last_accessed_at"]),
+    }
 
 
 def list_objects(request: Request, incoming: Incoming) -> Response:
@@ -328,21 +381,22 @@ def list_objects(request: Request, incoming: Incoming) -> Response:
     base = f"{prefix}/" if prefix else ""
     _bucket(None, bucket)
     with db.as_caller(_principal(request)) as conn:
-        rows = conn.execute(f"select {OBJECT_COLUMNS} from storage.objects where bucket_id = %s and name like %s order by name",
-                            [bucket, base.replace("%", r"\%").replace("_", r"\_") + "%"]).fetchall()
+        rows = conn.execute(
+            f"select {OBJECT_COLUMNS} from storage.objects where bucket_id = %s and name like %s order by name",
+            [bucket, base.replace("%", r"\%").replace("_", r"\_") + "%"],
+        ).fetchall()
     entries: dict[str, dict[str, Any]] = {}
     for row in rows:
-        rest = row["name"][len(base):]
+        rest = row["name"][len(base) :]
         head, _, tail = rest.partition("/")
         if search and search.lower() not in head.lower():
             continue
         if tail:
-            entries.setdefault(head, {"name": head, "id": None, "updated_at": None, "created_at": None,
-                                      "last_accessed_at": None, "metadata": None})
+            entries.setdefault(head, {"name": head, "id": None, "updated_at": None, "created_at": None, "last_accessed_at": None, "metadata": None})
         else:
             entries[head] = {**_row_json(row), "name": head}
     ordered = sorted(entries.values(), key=lambda entry: entry["name"], reverse=descending)
-    return JSONResponse(ordered[offset:offset + limit])
+    return JSONResponse(ordered[offset : offset + limit])
 
 
 def move_or_copy(request: Request, incoming: Incoming) -> Response:

@@ -13,8 +13,7 @@ class CircuitOpen(Exception):
 
 
 class CircuitBreaker:
-    def __init__(self, failure_threshold: int = 5, open_seconds: float = 60.0, trial_calls: int = 3,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(self, failure_threshold: int = 5, open_seconds: float = 60.0, trial_calls: int = 3, clock: Callable[[], float] = time.monotonic):
         self.failure_threshold, self.open_seconds, self.trial_calls, self.clock = failure_threshold, open_seconds, trial_calls, clock
         self._failures = 0
         self._opened_at: float | None = None

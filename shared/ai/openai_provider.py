@@ -88,15 +88,23 @@ class OpenAIProvider:
         model = self.settings.openai_chat_model
         client = self.client.with_options(timeout=self.settings.openai_chat_timeout_s)
         messages = [{"role": "system", "content": prompt.text}, {"role": "user", "content": json.dumps(payload, default=str)}]
-        completion = self._call(task, lambda: client.chat.completions.parse(model=model, messages=messages, response_format=output,
-                                                                            temperature=0.2))
+        completion = self._call(task, lambda: client.chat.completions.parse(model=model, messages=messages, response_format=output, temperature=0.2))
         message = completion.choices[0].message
         if message.parsed is None:
             raise AIFailed("The AI service declined to answer.")
         usage = completion.usage
         input_tokens, output_tokens = (usage.prompt_tokens, usage.completion_tokens) if usage else (0, 0)
-        return Generated(message.parsed, AIUsage(provider=self.name, model=model, prompt_version=prompt.version, input_tokens=input_tokens,
-                                                 output_tokens=output_tokens, cost_usd=costs.text_cost(model, input_tokens, output_tokens)))
+        return Generated(
+            message.parsed,
+            AIUsage(
+                provider=self.name,
+                model=model,
+                prompt_version=prompt.version,
+                input_tokens=input_tokens,
+                output_tokens=output_tokens,
+                cost_usd=costs.text_cost(model, input_tokens, output_tokens),
+            ),
+        )
 
     # -- tasks --------------------------------------------------------------------------------
 
@@ -124,8 +132,10 @@ class OpenAIProvider:
         options.update({"response_format": "verbose_json"} if verbose else {"response_format": "json", "include": ["logprobs"]})
         result = self._call("transcribe", lambda: client.audio.transcriptions.create(**options))
         if verbose:
-            segments = [Segment(start=s.start, end=s.end, text=s.text.strip(), confidence=round(math.exp(min(0.0, s.avg_logprob)), 3))
-                        for s in (result.segments or [])]
+            segments = [
+                Segment(start=s.start, end=s.end, text=s.text.strip(), confidence=round(math.exp(min(0.0, s.avg_logprob)), 3))
+                for s in (result.segments or [])
+            ]
             duration = float(result.duration or 0)
             confidence = round(sum(s.confidence for s in segments) / len(segments), 3) if segments else 0.0
         else:
@@ -134,23 +144,34 @@ class OpenAIProvider:
             usage = getattr(result, "usage", None)
             duration = float(getattr(usage, "seconds", 0) or 0)
             segments = [Segment(start=0.0, end=duration, text=result.text.strip(), confidence=confidence)]
-        transcription = Transcription(text=result.text.strip(), language=getattr(result, "language", None) or "en",
-                                      duration_seconds=duration, segments=segments, confidence=confidence, model=model)
-        return Generated(transcription, AIUsage(provider=self.name, model=model, audio_seconds=duration,
-                                                cost_usd=costs.transcription_cost(model, duration)))
+        transcription = Transcription(
+            text=result.text.strip(),
+            language=getattr(result, "language", None) or "en",
+            duration_seconds=duration,
+            segments=segments,
+            confidence=confidence,
+            model=model,
+        )
+        return Generated(
+            transcription, AIUsage(provider=self.name, model=model, audio_seconds=duration, cost_usd=costs.transcription_cost(model, duration))
+        )
 
     def synthesize(self, text: str) -> Generated[Speech]:
         if len(text) > TTS_MAX_CHARACTERS:
             raise ValidationFailed(f"Text-to-speech accepts at most {TTS_MAX_CHARACTERS} characters.")
         model = self.settings.openai_tts_model
         client = self.client.with_options(timeout=self.settings.openai_tts_timeout_s)
-        response = self._call("synthesize", lambda: client.audio.speech.create(
-            model=model, voice=self.settings.openai_tts_voice, input=text, response_format="mp3", speed=1.0))
+        response = self._call(
+            "synthesize",
+            lambda: client.audio.speech.create(model=model, voice=self.settings.openai_tts_voice, input=text, response_format="mp3", speed=1.0),
+        )
         speech = Speech(audio=response.content, format="mp3", content_type="audio/mpeg", characters=len(text))
         return Generated(speech, AIUsage(provider=self.name, model=model, characters=len(text), cost_usd=costs.speech_cost(model, len(text))))
 
     def create_realtime_secret(self, session: dict[str, Any], ttl_seconds: int = 600) -> Generated[RealtimeSecret]:
-        result = self._call("realtime_secret", lambda: self.client.realtime.client_secrets.create(
-            expires_after={"anchor": "created_at", "seconds": ttl_seconds}, session=session))
+        result = self._call(
+            "realtime_secret",
+            lambda: self.client.realtime.client_secrets.create(expires_after={"anchor": "created_at", "seconds": ttl_seconds}, session=session),
+        )
         secret = RealtimeSecret(value=result.value, expires_at=result.expires_at, session=result.session.model_dump(exclude_none=True))
         return Generated(secret, AIUsage(provider=self.name, model=str(session.get("model", self.settings.openai_realtime_model))))

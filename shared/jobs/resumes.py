@@ -84,7 +84,15 @@ def generate_feedback(payload: dict[str, Any]) -> dict[str, Any]:
             " status, generated_at, auto_send_at, model, prompt_version)"
             " values (%s, %s, %s, %s, %s, 'pending_approval', now(), now() + make_interval(hours => %s), %s, %s)"
             " on conflict (resume_id) do nothing returning id",
-            [resume_id, row["candidate_id"], draft.value.feedback_content, json.dumps(draft.value.identified_gaps),
-             json.dumps([r.model_dump() for r in draft.value.recommended_resources]), hours, draft.usage.model, draft.usage.prompt_version],
+            [
+                resume_id,
+                row["candidate_id"],
+                draft.value.feedback_content,
+                json.dumps(draft.value.identified_gaps),
+                json.dumps([r.model_dump() for r in draft.value.recommended_resources]),
+                hours,
+                draft.usage.model,
+                draft.usage.prompt_version,
+            ],
         ).fetchone()
     return {"resume_id": resume_id, "feedback_id": str(created["id"]) if created else None}

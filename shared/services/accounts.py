@@ -65,7 +65,6 @@ class Credentials(BaseModel):
     password: str = Field(min_length=1, max_length=200)
 
 
-
 class RefreshRequest(BaseModel):
     refresh_token: str = Field(min_length=1, max_length=512)
 
@@ -77,7 +76,6 @@ class NewRecruiter(BaseModel):
     full_name: str = Field(min_length=2, max_length=120)
     role: RecruiterRole = "recruiter"
     password: str | None = Field(default=None, max_length=200)
-
 
     @field_validator("password")
     @classmethod

@@ -14,15 +14,21 @@ from shared.queue import enqueue
 MANAGERS = frozenset({"recruiter", "admin"})
 MAX_SWEEP_RETRIES = 5
 SWEEP_GRACE_MINUTES = 5
-ASSESSMENT_COLUMNS = ("id, interview_id, status, overall_score, skill_scores, skill_boundary_map, strengths, weaknesses, integrity_score,"
-                      " integrity_flags, ai_reasoning, recommended_actions, missing_sections, error, model, prompt_version, cost_usd, generated_at")
+ASSESSMENT_COLUMNS = (
+    "id, interview_id, status, overall_score, skill_scores, skill_boundary_map, strengths, weaknesses, integrity_score,"
+    " integrity_flags, ai_reasoning, recommended_actions, missing_sections, error, model, prompt_version, cost_usd, generated_at"
+)
 
 
 def candidate_view(row: dict[str, Any]) -> dict[str, Any]:
     return {
-        "interview_id": row["interview_id"], "status": row["status"], "overall_score": row["overall_score"],
+        "interview_id": row["interview_id"],
+        "status": row["status"],
+        "overall_score": row["overall_score"],
         "skill_scores": [{"skill": skill, "score": value["score"]} for skill, value in sorted(row["skill_scores"].items())],
-        "strengths": row["strengths"], "weaknesses": row["weaknesses"], "generated_at": row["generated_at"],
+        "strengths": row["strengths"],
+        "weaknesses": row["weaknesses"],
+        "generated_at": row["generated_at"],
     }
 
 
@@ -32,13 +38,18 @@ def get(caller: Caller, interview_id: str) -> tuple[int, dict[str, Any]]:
         interview = conn.execute("select id, candidate_id, status from public.interviews where id = %s", [interview_id]).fetchone()
         if interview is None:
             raise NotFound("The interview was not found.")
-        current = conn.execute(f"select {ASSESSMENT_COLUMNS} from public.assessment_results where interview_id = %s and is_current",
-                               [interview_id]).fetchone()
-        history = conn.execute(
-            "select id, status, overall_score, integrity_score, generated_at from public.assessment_results"
-            " where interview_id = %s and not is_current order by generated_at desc",
-            [interview_id],
-        ).fetchall() if caller.is_staff else []
+        current = conn.execute(
+            f"select {ASSESSMENT_COLUMNS} from public.assessment_results where interview_id = %s and is_current", [interview_id]
+        ).fetchone()
+        history = (
+            conn.execute(
+                "select id, status, overall_score, integrity_score, generated_at from public.assessment_results"
+                " where interview_id = %s and not is_current order by generated_at desc",
+                [interview_id],
+            ).fetchall()
+            if caller.is_staff
+            else []
+        )
     if interview["status"] != "completed":
         raise Conflict("The interview has not been completed yet.", details={"status": interview["status"]})
     if current is None or (not caller.is_staff and current["status"] == "failed"):
@@ -58,8 +69,12 @@ def rescore(caller: Caller, interview_id: str) -> dict[str, Any]:
     if interview["status"] != "completed":
         raise Conflict("Only completed interviews can be scored.", details={"status": interview["status"]})
     with service_transaction() as conn:
-        job_id = enqueue(conn, "interview.score", {"interview_id": interview_id, "replace": True, "requested_by": caller.user_id},
-                         dedupe_key=f"interview.score:{interview_id}:rescore:{uuid.uuid4().hex}")
+        job_id = enqueue(
+            conn,
+            "interview.score",
+            {"interview_id": interview_id, "replace": True, "requested_by": caller.user_id},
+            dedupe_key=f"interview.score:{interview_id}:rescore:{uuid.uuid4().hex}",
+        )
     return {"status": "processing", "interview_id": interview_id, "job_id": job_id}
 
 

@@ -17,8 +17,10 @@ from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from shared.services.outbox import queue_email
 
 MANAGERS = frozenset({"recruiter", "admin"})
-FEEDBACK_COLUMNS = ("f.id, f.resume_id, f.candidate_id, f.feedback_content, f.identified_gaps, f.recommended_resources, f.status,"
-                    " f.generated_at, f.auto_send_at, f.approved_at, f.approved_by, f.sent_at")
+FEEDBACK_COLUMNS = (
+    "f.id, f.resume_id, f.candidate_id, f.feedback_content, f.identified_gaps, f.recommended_resources, f.status,"
+    " f.generated_at, f.auto_send_at, f.approved_at, f.approved_by, f.sent_at"
+)
 
 
 class FeedbackEdit(BaseModel):

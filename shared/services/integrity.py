@@ -105,14 +105,20 @@ def _implausible_speech_rate(answers: list[AnswerSample]) -> list[IntegrityFlag]
 def _hesitant_speech(answers: list[AnswerSample]) -> list[IntegrityFlag]:
     """Spoken answers far slower than conversational speech (long pauses, searching for words) in
     most of the interview: a low-severity note for the recruiter, not an accusation."""
-    slow = [a for a in answers if (a.audio_duration_seconds or 0) >= HESITANT_MIN_SECONDS
-            and a.words / a.audio_duration_seconds < HESITANT_WORDS_PER_SECOND]
+    slow = [
+        a
+        for a in answers
+        if (a.audio_duration_seconds or 0) >= HESITANT_MIN_SECONDS and a.words / a.audio_duration_seconds < HESITANT_WORDS_PER_SECOND
+    ]
     spoken = [a for a in answers if a.audio_duration_seconds]
     if not slow or len(slow) < max(2, len(spoken) // 2):
         return []
     rates = [round(a.words / a.audio_duration_seconds, 2) for a in slow]
-    return [IntegrityFlag(type="hesitant_speech", severity="low", confidence=0.4,
-                          evidence={"message_ids": [a.message_id for a in slow], "words_per_second": rates})]
+    return [
+        IntegrityFlag(
+            type="hesitant_speech", severity="low", confidence=0.4, evidence={"message_ids": [a.message_id for a in slow], "words_per_second": rates}
+        )
+    ]
 
 
 def _long_silence_then_polished(answers: list[AnswerSample]) -> list[IntegrityFlag]:

@@ -66,8 +66,9 @@ def question_audio_url(path: str | None) -> str | None:
         return None
 
 
-def answer_audio(caller_id: str, access_token: str, audio_base64: str | None, audio_format: str | None,
-                 audio_path: str | None) -> tuple[bytes, str, str | None]:
+def answer_audio(
+    caller_id: str, access_token: str, audio_base64: str | None, audio_format: str | None, audio_path: str | None
+) -> tuple[bytes, str, str | None]:
     """The answer's bytes, format and stored path (for an uploaded object)."""
     if audio_path is not None:
         if audio_path.split("/", 1)[0] != caller_id or ".." in audio_path:
@@ -117,8 +118,12 @@ def transcribe_answer(data: bytes, fmt: str, path: str | None) -> HeardAnswer:
         raise TranscriptionFailed() from exc
     result = heard.value
     metadata = {
-        "format": fmt, "size_bytes": len(data), "language": result.language, "confidence": result.confidence,
-        "transcription_model": result.model, "processing_ms": int((time.perf_counter() - started) * 1000),
+        "format": fmt,
+        "size_bytes": len(data),
+        "language": result.language,
+        "confidence": result.confidence,
+        "transcription_model": result.model,
+        "processing_ms": int((time.perf_counter() - started) * 1000),
         "segments": [segment.model_dump() for segment in result.segments[:200]],
     }
     return HeardAnswer(text=result.text, duration_seconds=result.duration_seconds, metadata=metadata, usage=heard.usage, path=path)

@@ -28,16 +28,28 @@ class SessionState(BaseModel):
     def context(self, role_type: str, *, follow_up: bool = False, last_answer: str | None = None) -> QuestionContext:
         current = self.current_question
         return QuestionContext(
-            role_type=role_type, phase=self.progression.phase, difficulty=self.progression.difficulty,
-            asked_question_ids=self.asked_question_ids, follow_up=follow_up,
-            last_question_id=current.question_id if current else None, last_question=current.text if current else None,
-            last_answer=last_answer, resume_skills=self.resume_skills, job_title=self.job_title, job_stack=self.job_stack,
+            role_type=role_type,
+            phase=self.progression.phase,
+            difficulty=self.progression.difficulty,
+            asked_question_ids=self.asked_question_ids,
+            follow_up=follow_up,
+            last_question_id=current.question_id if current else None,
+            last_question=current.text if current else None,
+            last_answer=last_answer,
+            resume_skills=self.resume_skills,
+            job_title=self.job_title,
+            job_stack=self.job_stack,
         )
 
 
 def progress(state: SessionState) -> dict[str, Any]:
-    return {"phase": state.progression.phase, "questions_asked": state.progression.questions_asked,
-            "min_questions": MIN_QUESTIONS, "max_questions": MAX_QUESTIONS, "difficulty": state.progression.difficulty}
+    return {
+        "phase": state.progression.phase,
+        "questions_asked": state.progression.questions_asked,
+        "min_questions": MIN_QUESTIONS,
+        "max_questions": MAX_QUESTIONS,
+        "difficulty": state.progression.difficulty,
+    }
 
 
 def remember(memory: list[dict[str, Any]], entry: dict[str, Any]) -> list[dict[str, Any]]:

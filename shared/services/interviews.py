@@ -22,8 +22,9 @@ from shared.services.interview_state import SessionState, progress
 from shared.services.progression import record_question
 from shared.settings import get_settings
 
-MESSAGE_COLUMNS = ("id, sequence_number, message_type, content_text, content_audio_url, audio_duration_seconds, response_time_seconds,"
-                   " metadata, created_at")
+MESSAGE_COLUMNS = (
+    "id, sequence_number, message_type, content_text, content_audio_url, audio_duration_seconds, response_time_seconds, metadata, created_at"
+)
 
 
 class StartRequest(BaseModel):
@@ -69,8 +70,14 @@ def add_usage(conn: psycopg.Connection, interview_id: str, usages: list[AIUsage]
         "update public.interviews set total_tokens_used = total_tokens_used + %s, cost_usd = cost_usd + %s,"
         " speech_tokens_used = speech_tokens_used + %s, speech_cost_usd = speech_cost_usd + %s,"
         " ai_model_used = coalesce(%s, ai_model_used) where id = %s",
-        [sum(u.total_tokens for u in llm), sum(u.cost_usd for u in llm), sum(u.total_tokens for u in speech),
-         sum(u.cost_usd for u in speech), llm[-1].model if llm else None, interview_id],
+        [
+            sum(u.total_tokens for u in llm),
+            sum(u.cost_usd for u in llm),
+            sum(u.total_tokens for u in speech),
+            sum(u.cost_usd for u in speech),
+            llm[-1].model if llm else None,
+            interview_id,
+        ],
     )
 
 
@@ -78,14 +85,25 @@ def question_payload(message: dict[str, Any] | None, audio_url: str | None = Non
     if message is None:
         return None
     url = audio_url if audio_url is not None else interview_audio.question_audio_url(message.get("content_audio_url"))
-    return {"id": message["id"], "sequence_number": message["sequence_number"], "text": message["content_text"], "audio_url": url,
-            "phase": (message.get("metadata") or {}).get("phase")}
+    return {
+        "id": message["id"],
+        "sequence_number": message["sequence_number"],
+        "text": message["content_text"],
+        "audio_url": url,
+        "phase": (message.get("metadata") or {}).get("phase"),
+    }
 
 
-def insert_question(conn: psycopg.Connection, interview_id: str, session_id: str, sequence_number: int, question: GeneratedQuestion,
-                    audio_path: str | None) -> dict[str, Any]:
-    metadata = {"question_id": question.question_id, "topic": question.topic, "phase": question.phase, "difficulty": question.difficulty,
-                "is_follow_up": question.is_follow_up}
+def insert_question(
+    conn: psycopg.Connection, interview_id: str, session_id: str, sequence_number: int, question: GeneratedQuestion, audio_path: str | None
+) -> dict[str, Any]:
+    metadata = {
+        "question_id": question.question_id,
+        "topic": question.topic,
+        "phase": question.phase,
+        "difficulty": question.difficulty,
+        "is_follow_up": question.is_follow_up,
+    }
     return conn.execute(
         "insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text, content_audio_url, metadata)"
         f" values (%s, %s, %s, 'ai_question', %s, %s, %s) returning {MESSAGE_COLUMNS}",
@@ -110,12 +128,17 @@ def _context(caller: Caller, request: StartRequest) -> tuple[str | None, dict[st
             if row["status"] != "scheduled":
                 raise Conflict("This application's interview has already been started.", details={"interview_id": str(row["id"])})
             scheduled_id = str(row["id"])
-            found.update(role_type=request.role_type or row["role_type"], resume_id=row["resume_id"], job_title=row["title"],
-                         job_stack=list(row["tech_stack"] or []))
+            found.update(
+                role_type=request.role_type or row["role_type"],
+                resume_id=row["resume_id"],
+                job_title=row["title"],
+                job_stack=list(row["tech_stack"] or []),
+            )
         resume_filter = "id = %s" if found["resume_id"] else "is_active"
         params = [found["resume_id"]] if found["resume_id"] else []
-        resume = conn.execute(f"select id, parsed_data from public.resumes where candidate_id = %s and {resume_filter}",
-                              [caller.user_id, *params]).fetchone()
+        resume = conn.execute(
+            f"select id, parsed_data from public.resumes where candidate_id = %s and {resume_filter}", [caller.user_id, *params]
+        ).fetchone()
     if request.resume_id and resume is None:
         raise NotFound("The resume was not found.")
     if resume is not None:
@@ -123,8 +146,9 @@ def _context(caller: Caller, request: StartRequest) -> tuple[str | None, dict[st
         found["resume_skills"] = list((resume["parsed_data"] or {}).get("skills") or [])
     found["role_type"] = found["role_type"] or role_from_skills(found["resume_skills"])
     if found["role_type"] is None:
-        raise ValidationFailed("Choose a role_type (react, python, javascript or fullstack); it could not be inferred from a resume.",
-                               details={"field": "role_type"})
+        raise ValidationFailed(
+            "Choose a role_type (react, python, javascript or fullstack); it could not be inferred from a resume.", details={"field": "role_type"}
+        )
     return scheduled_id, found
 
 
@@ -187,15 +211,23 @@ def _visible_interview(conn: psycopg.Connection, interview_id: str) -> dict[str,
 def status(caller: Caller, interview_id: str) -> dict[str, Any]:
     with user_transaction(caller.claims) as conn:
         interview = _visible_interview(conn, interview_id)
-        last = conn.execute(f"select {MESSAGE_COLUMNS} from public.interview_messages where interview_id = %s"
-                            " order by sequence_number desc limit 1", [interview_id]).fetchone()
+        last = conn.execute(
+            f"select {MESSAGE_COLUMNS} from public.interview_messages where interview_id = %s order by sequence_number desc limit 1", [interview_id]
+        ).fetchone()
     state = SessionState.load(interview["progression_state"])
     outstanding = last if interview["status"] == "in_progress" and last and last["message_type"] == "ai_question" else None
     return {
-        "status": interview["status"], "role_type": interview["role_type"], "mode": interview["mode"],
-        "can_resume": interview["status"] == "in_progress", "can_restart": interview["status"] == "abandoned",
-        "last_question": question_payload(outstanding), "progress": progress(state), "end_reason": interview["end_reason"],
-        "started_at": interview["started_at"], "completed_at": interview["completed_at"], "duration_seconds": interview["duration_seconds"],
+        "status": interview["status"],
+        "role_type": interview["role_type"],
+        "mode": interview["mode"],
+        "can_resume": interview["status"] == "in_progress",
+        "can_restart": interview["status"] == "abandoned",
+        "last_question": question_payload(outstanding),
+        "progress": progress(state),
+        "end_reason": interview["end_reason"],
+        "started_at": interview["started_at"],
+        "completed_at": interview["completed_at"],
+        "duration_seconds": interview["duration_seconds"],
         "results": f"/assessments/{interview_id}" if interview["status"] == "completed" else None,
     }
 
@@ -228,9 +260,17 @@ def transcript(caller: Caller, interview_id: str) -> dict[str, Any]:
             [interview_id],
         ).fetchall()
     lines = [f"{'Interviewer' if r['message_type'] == 'ai_question' else 'Candidate'}: {r['content_text']}" for r in rows]
-    entries = [{"sequence_number": r["sequence_number"], "speaker": "interviewer" if r["message_type"] == "ai_question" else "candidate",
-                "text": r["content_text"], "response_time_seconds": r["response_time_seconds"],
-                "audio_duration_seconds": r["audio_duration_seconds"], "at": r["created_at"]} for r in rows]
+    entries = [
+        {
+            "sequence_number": r["sequence_number"],
+            "speaker": "interviewer" if r["message_type"] == "ai_question" else "candidate",
+            "text": r["content_text"],
+            "response_time_seconds": r["response_time_seconds"],
+            "audio_duration_seconds": r["audio_duration_seconds"],
+            "at": r["created_at"],
+        }
+        for r in rows
+    ]
     return {"interview_id": interview_id, "status": interview["status"], "entries": entries, "text": "\n".join(lines)}
 
 

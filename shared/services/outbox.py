@@ -14,12 +14,10 @@ SEND_ATTEMPTS = 5
 SEND_POLICY = RetryPolicy(base_seconds=30, max_seconds=1800)
 
 
-def queue_email(conn: psycopg.Connection, to: str, subject: str, text: str, related_type: str | None = None,
-                related_id: str | None = None) -> str:
+def queue_email(conn: psycopg.Connection, to: str, subject: str, text: str, related_type: str | None = None, related_id: str | None = None) -> str:
     """Store a message and queue its delivery, inside the caller's (service-role) transaction."""
     outbox_id = conn.execute(
-        "insert into private.email_outbox (to_address, subject, body_text, related_type, related_id)"
-        " values (%s, %s, %s, %s, %s) returning id",
+        "insert into private.email_outbox (to_address, subject, body_text, related_type, related_id) values (%s, %s, %s, %s, %s) returning id",
         [to, subject, text, related_type, related_id],
     ).fetchone()["id"]
     enqueue(conn, "email.send", {"outbox_id": str(outbox_id)}, dedupe_key=f"email.send:{outbox_id}", max_attempts=SEND_ATTEMPTS)
@@ -39,8 +37,10 @@ def deliver(conn: psycopg.Connection, outbox_id: str) -> dict[str, Any]:
         if exc.permanent:
             raise PermanentJobError(exc.message) from exc
         raise
-    conn.execute("update private.email_outbox set status = 'sent', provider_message_id = %s, sent_at = now(), last_error = null where id = %s",
-                 [message_id, outbox_id])
+    conn.execute(
+        "update private.email_outbox set status = 'sent', provider_message_id = %s, sent_at = now(), last_error = null where id = %s",
+        [message_id, outbox_id],
+    )
     if row["related_type"] == "resume_feedback":
         conn.execute("update public.resume_feedback set status = 'sent', sent_at = now() where id = %s and status <> 'sent'", [row["related_id"]])
     return {"outbox_id": outbox_id, "provider_message_id": message_id}
@@ -52,7 +52,9 @@ def count_attempt(conn: psycopg.Connection, outbox_id: str) -> None:
 
 
 def mark_failed(conn: psycopg.Connection, outbox_id: str, reason: str) -> None:
-    row = conn.execute("update private.email_outbox set status = 'failed', last_error = %s where id = %s and status <> 'sent'"
-                       " returning related_type, related_id", [reason[:500], outbox_id]).fetchone()
+    row = conn.execute(
+        "update private.email_outbox set status = 'failed', last_error = %s where id = %s and status <> 'sent' returning related_type, related_id",
+        [reason[:500], outbox_id],
+    ).fetchone()
     if row and row["related_type"] == "resume_feedback":
         conn.execute("update public.resume_feedback set status = 'failed' where id = %s and status <> 'sent'", [row["related_id"]])

@@ -100,8 +100,9 @@ def delete(caller: Caller, access_token: str, resume_id: str) -> None:
     after Storage has removed the object."""
     _require_candidate(caller)
     with user_transaction(caller.claims) as conn:
-        row = conn.execute("delete from public.resumes where id = %s and candidate_id = %s returning storage_path",
-                           [resume_id, caller.user_id]).fetchone()
+        row = conn.execute(
+            "delete from public.resumes where id = %s and candidate_id = %s returning storage_path", [resume_id, caller.user_id]
+        ).fetchone()
         if row is None:
             raise NotFound("The resume was not found.")
         storage.remove(user_client(access_token), BUCKET, row["storage_path"])

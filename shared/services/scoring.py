@@ -46,24 +46,36 @@ def load_turns(conn: psycopg.Connection, interview_id: str) -> tuple[dict[str, A
             continue
         meta, asked = row["metadata"] or {}, question["metadata"] or {}
         evaluation = meta.get("evaluation")
-        turns.append(TranscriptTurn(
-            question_id=str(meta.get("question_id") or asked.get("question_id") or ""), question_message_id=str(question["id"]),
-            answer_message_id=str(row["id"]), phase=meta.get("phase") or asked.get("phase") or "standard",
-            topic=meta.get("topic") or asked.get("topic") or "general", question=question["content_text"], answer=row["content_text"],
-            response_time_seconds=float(row["response_time_seconds"]) if row["response_time_seconds"] is not None else None,
-            audio_duration_seconds=float(row["audio_duration_seconds"]) if row["audio_duration_seconds"] is not None else None,
-            evaluation=AnswerEvaluation.model_validate(evaluation) if evaluation else None,
-        ))
+        turns.append(
+            TranscriptTurn(
+                question_id=str(meta.get("question_id") or asked.get("question_id") or ""),
+                question_message_id=str(question["id"]),
+                answer_message_id=str(row["id"]),
+                phase=meta.get("phase") or asked.get("phase") or "standard",
+                topic=meta.get("topic") or asked.get("topic") or "general",
+                question=question["content_text"],
+                answer=row["content_text"],
+                response_time_seconds=float(row["response_time_seconds"]) if row["response_time_seconds"] is not None else None,
+                audio_duration_seconds=float(row["audio_duration_seconds"]) if row["audio_duration_seconds"] is not None else None,
+                evaluation=AnswerEvaluation.model_validate(evaluation) if evaluation else None,
+            )
+        )
         question = None
     return interview, turns
 
 
 def integrity_pass(turns: list[TranscriptTurn]) -> integrity.IntegrityReport:
-    return integrity.analyse([
-        integrity.AnswerSample(message_id=t.answer_message_id, answer_text=t.answer, response_time_seconds=t.response_time_seconds,
-                               audio_duration_seconds=t.audio_duration_seconds)
-        for t in turns
-    ])
+    return integrity.analyse(
+        [
+            integrity.AnswerSample(
+                message_id=t.answer_message_id,
+                answer_text=t.answer,
+                response_time_seconds=t.response_time_seconds,
+                audio_duration_seconds=t.audio_duration_seconds,
+            )
+            for t in turns
+        ]
+    )
 
 
 def _valid_ids(ids: list[str], known: set[str]) -> list[str]:
@@ -80,27 +92,42 @@ def build_assessment(interview: dict[str, Any], turns: list[TranscriptTurn], ai:
     flags = [{**flag.model_dump(), "source": "rules"} for flag in rules.flags]
     integrity_score = rules.integrity_score
     skill_scores: dict[str, Any] = {}
-    reasoning: dict[str, Any] = {"integrity": {"reasoning": f"{len(rules.flags)} timing/text rule(s) triggered over {len(turns)} answers.",
-                                               "confidence": 0.8}}
+    reasoning: dict[str, Any] = {
+        "integrity": {"reasoning": f"{len(rules.flags)} timing/text rule(s) triggered over {len(turns)} answers.", "confidence": 0.8}
+    }
     boundary_map = dict(interview.get("skill_boundaries_identified") or {})
     if ai is not None:
         for skill in ai.skill_scores:
             evidence = _valid_ids(skill.evidence_message_ids, known) or by_topic.get(skill.skill, [])
-            skill_scores[skill.skill] = {"score": skill.score, "evidence_message_ids": evidence, "reasoning": skill.reasoning,
-                                         "confidence": skill.confidence}
-            boundary_map.setdefault(skill.skill, "proficient" if skill.score >= STRONG else "intermediate" if skill.score >= WEAK
-                                    else "boundary_reached")
+            skill_scores[skill.skill] = {
+                "score": skill.score,
+                "evidence_message_ids": evidence,
+                "reasoning": skill.reasoning,
+                "confidence": skill.confidence,
+            }
+            boundary_map.setdefault(
+                skill.skill, "proficient" if skill.score >= STRONG else "intermediate" if skill.score >= WEAK else "boundary_reached"
+            )
         for observation in ai.integrity_observations:
             cited = _valid_ids(observation.message_ids, known)
             if not cited:
                 continue  # an observation that cites nothing in this interview is not evidence
-            flags.append({"type": observation.type, "severity": observation.severity, "confidence": observation.confidence,
-                          "evidence": {"message_ids": cited, "explanation": observation.explanation}, "source": "ai"})
+            flags.append(
+                {
+                    "type": observation.type,
+                    "severity": observation.severity,
+                    "confidence": observation.confidence,
+                    "evidence": {"message_ids": cited, "explanation": observation.explanation},
+                    "source": "ai",
+                }
+            )
             if observation.confidence >= 0.5:
                 integrity_score -= AI_FLAG_PENALTY[observation.severity]
         reasoning["overall"] = {"reasoning": ai.overall_reasoning, "confidence": round(min(0.95, 0.4 + 0.03 * len(turns)), 2)}
-        reasoning["skills"] = {name: {"reasoning": value["reasoning"], "confidence": value["confidence"],
-                                      "evidence_message_ids": value["evidence_message_ids"]} for name, value in skill_scores.items()}
+        reasoning["skills"] = {
+            name: {"reasoning": value["reasoning"], "confidence": value["confidence"], "evidence_message_ids": value["evidence_message_ids"]}
+            for name, value in skill_scores.items()
+        }
     return {
         "status": "completed" if ai is not None else "partial",
         "overall_score": ai.overall_score if ai is not None else None,
@@ -117,19 +144,48 @@ def build_assessment(interview: dict[str, Any], turns: list[TranscriptTurn], ai:
     }
 
 
-def store(conn: psycopg.Connection, interview_id: str, assessment: dict[str, Any], model: str | None, prompt_version: str | None,
-          cost_usd: float) -> str:
+def store(
+    conn: psycopg.Connection, interview_id: str, assessment: dict[str, Any], model: str | None, prompt_version: str | None, cost_usd: float
+) -> str:
     """Replace the current assessment (the old one stays as history) in the caller's transaction."""
     conn.execute("select 1 from public.interviews where id = %s for update", [interview_id])
     conn.execute("update public.assessment_results set is_current = false where interview_id = %s and is_current", [interview_id])
-    columns = ["interview_id", "status", "overall_score", "skill_scores", "skill_boundary_map", "strengths", "weaknesses", "integrity_score",
-               "integrity_flags", "ai_reasoning", "recommended_actions", "missing_sections", "error", "model", "prompt_version", "cost_usd"]
-    values = [interview_id, assessment["status"], assessment["overall_score"], *[json.dumps(assessment[key]) for key in (
-        "skill_scores", "skill_boundary_map", "strengths", "weaknesses")], assessment["integrity_score"], json.dumps(assessment["integrity_flags"]),
-        json.dumps(assessment["ai_reasoning"]), json.dumps(assessment["recommended_actions"]), assessment["missing_sections"], assessment["error"],
-        model, prompt_version, cost_usd]
-    row = conn.execute(f"insert into public.assessment_results ({', '.join(columns)}) values ({', '.join(['%s'] * len(columns))}) returning id",
-                       values).fetchone()
+    columns = [
+        "interview_id",
+        "status",
+        "overall_score",
+        "skill_scores",
+        "skill_boundary_map",
+        "strengths",
+        "weaknesses",
+        "integrity_score",
+        "integrity_flags",
+        "ai_reasoning",
+        "recommended_actions",
+        "missing_sections",
+        "error",
+        "model",
+        "prompt_version",
+        "cost_usd",
+    ]
+    values = [
+        interview_id,
+        assessment["status"],
+        assessment["overall_score"],
+        *[json.dumps(assessment[key]) for key in ("skill_scores", "skill_boundary_map", "strengths", "weaknesses")],
+        assessment["integrity_score"],
+        json.dumps(assessment["integrity_flags"]),
+        json.dumps(assessment["ai_reasoning"]),
+        json.dumps(assessment["recommended_actions"]),
+        assessment["missing_sections"],
+        assessment["error"],
+        model,
+        prompt_version,
+        cost_usd,
+    ]
+    row = conn.execute(
+        f"insert into public.assessment_results ({', '.join(columns)}) values ({', '.join(['%s'] * len(columns))}) returning id", values
+    ).fetchone()
     return str(row["id"])
 
 
@@ -170,7 +226,18 @@ def store_without_ai(interview_id: str, reason: str) -> None:
         if turns:
             assessment = build_assessment(interview, turns, None, reason)
         else:
-            assessment = {"status": "failed", "overall_score": None, "skill_scores": {}, "skill_boundary_map": {}, "strengths": [],
-                          "weaknesses": [], "integrity_score": None, "integrity_flags": [], "ai_reasoning": {}, "recommended_actions": [],
-                          "missing_sections": ["technical_skills", "integrity", "reasoning", "recommendations"], "error": reason}
+            assessment = {
+                "status": "failed",
+                "overall_score": None,
+                "skill_scores": {},
+                "skill_boundary_map": {},
+                "strengths": [],
+                "weaknesses": [],
+                "integrity_score": None,
+                "integrity_flags": [],
+                "ai_reasoning": {},
+                "recommended_actions": [],
+                "missing_sections": ["technical_skills", "integrity", "reasoning", "recommendations"],
+                "error": reason,
+            }
         store(conn, interview_id, assessment, None, None, 0)

@@ -77,8 +77,13 @@ def _replay(conn: psycopg.Connection, interview_id: str, client_turn_id: str) ->
     ).fetchone()
     stored = conn.execute("select progression_state from public.interview_sessions where interview_id = %s", [interview_id]).fetchone()
     state = SessionState.load(stored["progression_state"] if stored else None)
-    return {"answer": {"id": answer["id"], "sequence_number": answer["sequence_number"], "text": answer["content_text"]},
-            "question": question_payload(question), "progress": progress(state), "done": question is None, "replayed": True}
+    return {
+        "answer": {"id": answer["id"], "sequence_number": answer["sequence_number"], "text": answer["content_text"]},
+        "question": question_payload(question),
+        "progress": progress(state),
+        "done": question is None,
+        "replayed": True,
+    }
 
 
 def process_turn(caller: Caller, access_token: str, interview_id: str, request: TurnRequest) -> dict[str, Any]:
@@ -116,7 +121,8 @@ def process_turn(caller: Caller, access_token: str, interview_id: str, request: 
     budget_exhausted = loaded["total_tokens_used"] + llm_tokens >= loaded["token_budget"]
     next_state = state.model_copy(deep=True)
     next_state.progression, decision = advance(
-        state.progression, AnswerOutcome(score=evaluation.score, skill=evaluation.skill, follow_up_needed=evaluation.follow_up_needed),
+        state.progression,
+        AnswerOutcome(score=evaluation.score, skill=evaluation.skill, follow_up_needed=evaluation.follow_up_needed),
         budget_exhausted=budget_exhausted,
     )
     answer_sequence = last["sequence_number"] + 1
@@ -134,13 +140,19 @@ def process_turn(caller: Caller, access_token: str, interview_id: str, request: 
             if spoken:
                 usages.append(spoken.usage)
 
-    answer_metadata = {"question_id": question.question_id, "topic": question.topic, "phase": question.phase,
-                       "evaluation": evaluation.model_dump(), "source": "text" if heard is None else "audio"}
+    answer_metadata = {
+        "question_id": question.question_id,
+        "topic": question.topic,
+        "phase": question.phase,
+        "evaluation": evaluation.model_dump(),
+        "source": "text" if heard is None else "audio",
+    }
     with service_transaction() as conn:
         # The session row serialises writers; a new last message means another turn applied first.
         conn.execute("select 1 from public.interview_sessions where id = %s for update", [loaded["session_id"]])
-        current_last = conn.execute("select max(sequence_number) as seq from public.interview_messages where interview_id = %s",
-                                    [interview_id]).fetchone()["seq"]
+        current_last = conn.execute(
+            "select max(sequence_number) as seq from public.interview_messages where interview_id = %s", [interview_id]
+        ).fetchone()["seq"]
         if current_last != last["sequence_number"]:
             replay = _replay(conn, interview_id, request.client_turn_id) if request.client_turn_id else None
             if replay:
@@ -152,21 +164,39 @@ def process_turn(caller: Caller, access_token: str, interview_id: str, request: 
             "insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text, content_audio_url,"
             " audio_duration_seconds, audio_metadata, response_time_seconds, client_turn_id, metadata)"
             " values (%s, %s, %s, 'candidate_response', %s, %s, %s, %s, %s, %s, %s) returning id, sequence_number, content_text",
-            [interview_id, loaded["session_id"], answer_sequence, answer_text, heard.path if heard else None,
-             heard.duration_seconds if heard else None, json.dumps(heard.metadata) if heard else None, round(response_seconds, 3),
-             request.client_turn_id, json.dumps(answer_metadata)],
+            [
+                interview_id,
+                loaded["session_id"],
+                answer_sequence,
+                answer_text,
+                heard.path if heard else None,
+                heard.duration_seconds if heard else None,
+                json.dumps(heard.metadata) if heard else None,
+                round(response_seconds, 3),
+                request.client_turn_id,
+                json.dumps(answer_metadata),
+            ],
         ).fetchone()
         next_message = None
         if next_state.current_question is not None:
-            next_message = insert_question(conn, interview_id, loaded["session_id"], answer_sequence + 1, next_state.current_question,
-                                           spoken.path if spoken else None)
-        memory = remember(loaded["conversation_memory"] or [], {"question_id": question.question_id, "topic": question.topic,
-                                                                "phase": question.phase, "score": evaluation.score})
+            next_message = insert_question(
+                conn, interview_id, loaded["session_id"], answer_sequence + 1, next_state.current_question, spoken.path if spoken else None
+            )
+        memory = remember(
+            loaded["conversation_memory"] or [],
+            {"question_id": question.question_id, "topic": question.topic, "phase": question.phase, "score": evaluation.score},
+        )
         conn.execute(
             "update public.interview_sessions set progression_state = %s, current_difficulty_level = %s, questions_asked_count = %s,"
             " skill_boundaries_identified = %s, conversation_memory = %s, last_activity_at = now() where id = %s",
-            [next_state.model_dump_json(), next_state.progression.phase, next_state.progression.questions_asked,
-             json.dumps(skill_boundaries(next_state.progression)), json.dumps(memory), loaded["session_id"]],
+            [
+                next_state.model_dump_json(),
+                next_state.progression.phase,
+                next_state.progression.questions_asked,
+                json.dumps(skill_boundaries(next_state.progression)),
+                json.dumps(memory),
+                loaded["session_id"],
+            ],
         )
         conn.execute("update public.interviews set last_activity_at = now() where id = %s", [interview_id])
         add_usage(conn, interview_id, usages)
@@ -175,5 +205,7 @@ def process_turn(caller: Caller, access_token: str, interview_id: str, request: 
     return {
         "answer": {"id": answer["id"], "sequence_number": answer["sequence_number"], "text": answer["content_text"]},
         "question": question_payload(next_message, spoken.url if spoken else None),
-        "progress": progress(next_state), "done": decision.done, "end_reason": decision.end_reason,
+        "progress": progress(next_state),
+        "done": decision.done,
+        "end_reason": decision.end_reason,
     }

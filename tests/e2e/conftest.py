@@ -115,8 +115,9 @@ def make_user(stack_env, supabase_url, api):
 
     def make(role: str = "candidate", full_name: str = "Test Person") -> dict:
         email = f"{role}-{uuid.uuid4().hex[:10]}@example.com"
-        admin.auth.admin.create_user({"email": email, "password": PASSWORD, "email_confirm": True, "app_metadata": {"role": role},
-                                      "user_metadata": {"full_name": full_name}})
+        admin.auth.admin.create_user(
+            {"email": email, "password": PASSWORD, "email_confirm": True, "app_metadata": {"role": role}, "user_metadata": {"full_name": full_name}}
+        )
         response = api("POST", "/auth/login", json={"email": email, "password": PASSWORD})
         assert response.status_code == 200, response.text
         data = response.json()["data"]

@@ -44,8 +44,7 @@ def admin_token(stack_env, supabase_url, auth):
     admin = create_client(stack_env["SUPABASE_URL"], stack_env["SUPABASE_SERVICE_ROLE_KEY"])
     email = unique_email("admin")
     admin.auth.admin.create_user(
-        {"email": email, "password": PASSWORD, "email_confirm": True,
-         "app_metadata": {"role": "admin"}, "user_metadata": {"full_name": "Ada Admin"}}
+        {"email": email, "password": PASSWORD, "email_confirm": True, "app_metadata": {"role": "admin"}, "user_metadata": {"full_name": "Ada Admin"}}
     )
     response = auth("POST", "/login", json={"email": email, "password": PASSWORD})
     assert response.status_code == 200, response.text
@@ -153,8 +152,7 @@ def test_forged_expired_alg_none_and_tampered_tokens_are_401(auth, register, sta
     none_header = base64.urlsafe_b64encode(b'{"alg":"none","typ":"JWT"}').decode().rstrip("=")
     cases = {
         "forged": _token(claims, "not-the-project-secret-but-long-enough-to-sign"),
-        "expired": _token({**claims, "exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200},
-                          stack_env["SUPABASE_JWT_SECRET"]),
+        "expired": _token({**claims, "exp": int(time.time()) - 3600, "iat": int(time.time()) - 7200}, stack_env["SUPABASE_JWT_SECRET"]),
         "alg_none": f"{none_header}.{payload}.",
         "tampered": tampered,
         "wrong_audience": _token({**claims, "aud": "someone-else"}, stack_env["SUPABASE_JWT_SECRET"]),
@@ -177,8 +175,9 @@ def test_candidate_calling_admin_routes_is_403(auth, register):
 
 def test_admin_creates_a_recruiter_who_logs_in_then_is_deactivated(auth, admin_token):
     email = unique_email("rec")
-    created = auth("POST", "/recruiters", token=admin_token,
-                   json={"email": email, "full_name": "Rita Recruiter", "role": "recruiter", "password": PASSWORD})
+    created = auth(
+        "POST", "/recruiters", token=admin_token, json={"email": email, "full_name": "Rita Recruiter", "role": "recruiter", "password": PASSWORD}
+    )
     assert created.status_code == 201, created.text
     recruiter = created.json()["data"]["user"]
     assert recruiter["role"] == "recruiter"

@@ -65,13 +65,19 @@ def test_a_strong_text_interview_runs_all_phases_in_order_and_completion_queues_
     status = api("GET", f"/interview/{interview_id}/status", token=candidate["token"]).json()["data"]
     assert status["status"] == "completed" and status["can_resume"] is False and status["last_question"] is None
     assert status["results"] == f"/assessments/{interview_id}"
-    [(state, tokens, duration)] = rows(stack_db, "select status, total_tokens_used, duration_seconds from public.interviews where id = %s",
-                                       [interview_id])
+    [(state, tokens, duration)] = rows(
+        stack_db, "select status, total_tokens_used, duration_seconds from public.interviews where id = %s", [interview_id]
+    )
     assert state == "completed" and tokens > 0 and duration is not None
-    assert rows(stack_db, "select kind, status from private.jobs where dedupe_key = %s", [f"interview.score:{interview_id}"]) == \
-        [("interview.score", "queued")]
-    answers = rows(stack_db, "select response_time_seconds, metadata->'evaluation'->>'score' from public.interview_messages"
-                             " where interview_id = %s and message_type = 'candidate_response'", [interview_id])
+    assert rows(stack_db, "select kind, status from private.jobs where dedupe_key = %s", [f"interview.score:{interview_id}"]) == [
+        ("interview.score", "queued")
+    ]
+    answers = rows(
+        stack_db,
+        "select response_time_seconds, metadata->'evaluation'->>'score' from public.interview_messages"
+        " where interview_id = %s and message_type = 'candidate_response'",
+        [interview_id],
+    )
     assert len(answers) == asked and all(r[0] is not None and r[0] >= 0 for r in answers)
     assert all(int(r[1]) >= 70 for r in answers)
 
@@ -123,8 +129,9 @@ def test_two_simultaneous_turns_never_both_apply(api, candidate, stack_db):
         replies = list(pool.map(lambda n: turn(api, candidate, interview_id, text=f"{answer} ({n})", question_id=data["question"]["id"]), range(4)))
     statuses = sorted(r.status_code for r in replies)
     assert statuses.count(200) >= 1 and set(statuses) <= {200, 409}
-    answered = rows(stack_db, "select count(*) from public.interview_messages where interview_id = %s and message_type = 'candidate_response'",
-                    [interview_id])
+    answered = rows(
+        stack_db, "select count(*) from public.interview_messages where interview_id = %s and message_type = 'candidate_response'", [interview_id]
+    )
     assert answered == [(1,)]
     assert statuses.count(200) == 1
 
@@ -189,12 +196,15 @@ def test_voice_interview_audio_in_transcript_and_metadata_stored_question_audio_
     body = reply.json()["data"]
     assert body["answer"]["text"]
     assert httpx.get(body["question"]["audio_url"]).content.startswith(b"RIFF")
-    [(text, duration, metadata)] = rows(stack_db, "select content_text, audio_duration_seconds, audio_metadata from public.interview_messages"
-                                                  " where interview_id = %s and message_type = 'candidate_response'", [interview_id])
+    [(text, duration, metadata)] = rows(
+        stack_db,
+        "select content_text, audio_duration_seconds, audio_metadata from public.interview_messages"
+        " where interview_id = %s and message_type = 'candidate_response'",
+        [interview_id],
+    )
     assert text == body["answer"]["text"] and float(duration) > 1
     assert metadata["format"] == "wav" and 0 <= metadata["confidence"] <= 1 and metadata["size_bytes"] == len(spoken)
     assert metadata["segments"] and {"start", "end", "text", "confidence"} <= set(metadata["segments"][0])
-
 
     # An answer already uploaded to the audio bucket by the candidate (Storage RLS: own folder only).
     from supabase import ClientOptions, create_client
@@ -205,8 +215,9 @@ def test_voice_interview_audio_in_transcript_and_metadata_stored_question_audio_
     client.storage.from_("audio").upload(path, spoken, {"content-type": "audio/wav"})
     second = turn(api, candidate, interview_id, audio_path=path)
     assert second.status_code == 200, second.text
-    [(stored_path,)] = rows(stack_db, "select content_audio_url from public.interview_messages where interview_id = %s and sequence_number = 4",
-                            [interview_id])
+    [(stored_path,)] = rows(
+        stack_db, "select content_audio_url from public.interview_messages where interview_id = %s and sequence_number = 4", [interview_id]
+    )
     assert stored_path == path
 
 
@@ -251,9 +262,13 @@ def _wav(pcm: bytes, rate: int = 16000) -> bytes:
 def test_another_candidate_gets_404_everywhere_and_staff_cannot_answer(api, candidate, make_user):
     interview_id = start(api, candidate).json()["data"]["interview"]["id"]
     intruder = make_user("candidate")
-    for method, path in [("GET", f"/interview/{interview_id}/status"), ("GET", f"/interview/{interview_id}/messages"),
-                         ("GET", f"/interview/{interview_id}/messages/latest"), ("GET", f"/interview/{interview_id}/transcript"),
-                         ("POST", f"/interview/{interview_id}/complete")]:
+    for method, path in [
+        ("GET", f"/interview/{interview_id}/status"),
+        ("GET", f"/interview/{interview_id}/messages"),
+        ("GET", f"/interview/{interview_id}/messages/latest"),
+        ("GET", f"/interview/{interview_id}/transcript"),
+        ("POST", f"/interview/{interview_id}/complete"),
+    ]:
         assert api(method, path, token=intruder["token"]).status_code == 404, path
     assert turn(api, intruder, interview_id, text="let me answer for them").status_code == 404
     recruiter = make_user("recruiter")
@@ -319,9 +334,12 @@ def test_an_application_interview_starts_from_its_scheduled_record_with_the_post
         posting = conn.execute(
             "insert into public.job_postings (organization_id, title, company, role_category, employment_type, work_setup, tech_stack, status)"
             " values ('00000000-0000-0000-0000-00000000a001', 'React Developer', 'Acme', 'engineering', 'permanent', 'remote', %s, 'active')"
-            " returning id", [["react", "typescript"]]).fetchone()[0]
-        application, scheduled = conn.execute("insert into public.applications (candidate_id, job_posting_id) values (%s, %s)"
-                                              " returning id, interview_id", [candidate["id"], posting]).fetchone()
+            " returning id",
+            [["react", "typescript"]],
+        ).fetchone()[0]
+        application, scheduled = conn.execute(
+            "insert into public.applications (candidate_id, job_posting_id) values (%s, %s) returning id, interview_id", [candidate["id"], posting]
+        ).fetchone()
     started = api("POST", "/start-interview/", token=candidate["token"], json={"application_id": str(application)})
     assert started.status_code == 201, started.text
     interview = started.json()["data"]["interview"]
@@ -345,6 +363,7 @@ def test_when_speech_synthesis_fails_the_voice_turn_goes_on_as_text(api, candida
 
     monkeypatch.setattr(OfflineProvider, "synthesize", broken)
     caller = Caller(user_id=candidate["id"], role="candidate", claims=verify_access_token(candidate["token"]))
-    result = turns.process_turn(caller, candidate["token"], data["interview"]["id"],
-                                turns.TurnRequest(text=strong_answer(bank_question(data["question"]["text"]))))
+    result = turns.process_turn(
+        caller, candidate["token"], data["interview"]["id"], turns.TurnRequest(text=strong_answer(bank_question(data["question"]["text"])))
+    )
     assert result["question"]["text"] and result["question"]["audio_url"] is None and result["done"] is False

@@ -80,8 +80,12 @@ def test_pdf_goes_from_upload_to_approved_feedback_emailed_through_ses(api, cand
 
     assert api("POST", f"/feedback/{item['id']}/approve", token=candidate["token"]).status_code == 403
     assert api("GET", "/feedback/pending", token=candidate["token"]).status_code == 403
-    edited = api("PATCH", f"/feedback/{item['id']}", token=recruiter["token"],
-                 json={"feedback_content": "Your resume is strong; add measurable outcomes to each role."})
+    edited = api(
+        "PATCH",
+        f"/feedback/{item['id']}",
+        token=recruiter["token"],
+        json={"feedback_content": "Your resume is strong; add measurable outcomes to each role."},
+    )
     assert edited.status_code == 200, edited.text
     approved = api("POST", f"/feedback/{item['id']}/approve", token=recruiter["token"])
     assert approved.status_code == 200 and approved.json()["data"]["feedback"]["status"] == "approved"
@@ -120,8 +124,10 @@ def test_docx_feedback_is_sent_automatically_once_due(api, candidate, in_stack, 
     parsed = api("GET", f"/resumes/{resume_id}", token=candidate["token"]).json()["data"]["resume"]["parsed_data"]
     assert {"JavaScript", "React", "HTML", "CSS"} <= set(parsed["skills"]) and "Python" not in parsed["skills"]
     [(feedback_id, generated_at, auto_send_at, gaps, resources)] = db_rows(
-        stack_db, "select id, generated_at, auto_send_at, identified_gaps, recommended_resources from public.resume_feedback where resume_id = %s",
-        [resume_id])
+        stack_db,
+        "select id, generated_at, auto_send_at, identified_gaps, recommended_resources from public.resume_feedback where resume_id = %s",
+        [resume_id],
+    )
     assert auto_send_at - generated_at == timedelta(hours=4)
     assert {"TypeScript", "Jest"} <= set(gaps) and {r["title"] for r in resources} >= {"TypeScript Handbook"}
 
@@ -129,8 +135,9 @@ def test_docx_feedback_is_sent_automatically_once_due(api, candidate, in_stack, 
     assert _still_pending(stack_db, feedback_id)
     feedback_service.send_due(now=auto_send_at + timedelta(minutes=1))
     run_jobs()
-    [(status, approved_by, sent_at)] = db_rows(stack_db, "select status, approved_by, sent_at from public.resume_feedback where id = %s",
-                                               [feedback_id])
+    [(status, approved_by, sent_at)] = db_rows(
+        stack_db, "select status, approved_by, sent_at from public.resume_feedback where id = %s", [feedback_id]
+    )
     assert (status, approved_by) == ("sent", None) and sent_at is not None
     assert db_rows(stack_db, "select status from private.email_outbox where related_id = %s", [feedback_id]) == [("sent",)]
     feedback_service.send_due(now=auto_send_at + timedelta(hours=1))
@@ -170,8 +177,9 @@ def test_upload_without_a_file_or_as_json_is_a_clear_4xx(api, candidate):
 
 
 def test_signed_upload_url_is_checked_first_and_the_put_creates_the_resume(api, candidate, stack_db):
-    too_big = api("POST", "/resumes/upload-url", token=candidate["token"],
-                  json={"file_name": "cv.pdf", "content_type": PDF, "file_size": 10 * 1024 * 1024 + 1})
+    too_big = api(
+        "POST", "/resumes/upload-url", token=candidate["token"], json={"file_name": "cv.pdf", "content_type": PDF, "file_size": 10 * 1024 * 1024 + 1}
+    )
     assert too_big.status_code == 413
     bad_name = api("POST", "/resumes/upload-url", token=candidate["token"], json={"file_name": "../cv.pdf", "content_type": PDF, "file_size": 10})
     assert bad_name.status_code == 422

@@ -14,8 +14,15 @@ def test_candidate_upload_creates_resume_and_job(stack_env, supabase_url, stack_
     options = ClientOptions(auto_refresh_token=False, persist_session=False)
     service = create_client(supabase_url, stack_env["SUPABASE_SERVICE_ROLE_KEY"], options=options)
     email = f"upl-{uuid.uuid4().hex[:10]}@example.com"
-    service.auth.admin.create_user({"email": email, "password": PASSWORD, "email_confirm": True, "app_metadata": {"role": "candidate"},
-                                    "user_metadata": {"full_name": "Uma Upload"}})
+    service.auth.admin.create_user(
+        {
+            "email": email,
+            "password": PASSWORD,
+            "email_confirm": True,
+            "app_metadata": {"role": "candidate"},
+            "user_metadata": {"full_name": "Uma Upload"},
+        }
+    )
     client = create_client(supabase_url, stack_env["SUPABASE_ANON_KEY"], options=options)
     uid = client.auth.sign_in_with_password({"email": email, "password": PASSWORD}).user.id
     pdf = make_pdf()

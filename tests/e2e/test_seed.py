@@ -23,8 +23,11 @@ def test_seeded_admin_creates_a_recruiter_who_can_log_in(stack_db, stack_env, ga
     admin = httpx.post(f"{gateway_url}/auth/login", json={"email": "admin@teamified.local", "password": "Admin123!"}).json()
     token = admin["data"]["session"]["access_token"]
     email = f"new-rec-{uuid.uuid4().hex[:8]}@teamified.local"
-    created = httpx.post(f"{gateway_url}/auth/recruiters", headers={"Authorization": f"Bearer {token}"},
-                         json={"email": email, "full_name": "Nora New", "role": "recruiter", "password": "Recruit3r!"})
+    created = httpx.post(
+        f"{gateway_url}/auth/recruiters",
+        headers={"Authorization": f"Bearer {token}"},
+        json={"email": email, "full_name": "Nora New", "role": "recruiter", "password": "Recruit3r!"},
+    )
     assert created.status_code == 201
     login = httpx.post(f"{gateway_url}/auth/login", json={"email": email, "password": "Recruit3r!"})
     assert login.status_code == 200 and login.json()["data"]["user"]["role"] == "recruiter"

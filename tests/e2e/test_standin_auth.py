@@ -20,14 +20,14 @@ def email() -> str:
 
 @pytest.fixture
 def anon(stack_env, supabase_url):
-    return lambda: create_client(supabase_url, stack_env["SUPABASE_ANON_KEY"],
-                                 options=ClientOptions(auto_refresh_token=False, persist_session=False))
+    return lambda: create_client(supabase_url, stack_env["SUPABASE_ANON_KEY"], options=ClientOptions(auto_refresh_token=False, persist_session=False))
 
 
 @pytest.fixture
 def admin(stack_env, supabase_url):
-    return create_client(supabase_url, stack_env["SUPABASE_SERVICE_ROLE_KEY"],
-                         options=ClientOptions(auto_refresh_token=False, persist_session=False)).auth.admin
+    return create_client(
+        supabase_url, stack_env["SUPABASE_SERVICE_ROLE_KEY"], options=ClientOptions(auto_refresh_token=False, persist_session=False)
+    ).auth.admin
 
 
 def test_sign_up_sign_in_get_user_and_claims(anon, stack_env, supabase_url):
@@ -90,8 +90,14 @@ def test_expired_and_forged_tokens_are_refused(anon, stack_env):
     address = email()
     user = anon().auth.sign_up({"email": address, "password": PASSWORD}).user
     now = int(time.time())
-    base = {"sub": user.id, "aud": "authenticated", "role": "authenticated", "aal": "aal1",
-            "amr": [{"method": "password", "timestamp": now}], "session_id": str(uuid.uuid4())}
+    base = {
+        "sub": user.id,
+        "aud": "authenticated",
+        "role": "authenticated",
+        "aal": "aal1",
+        "amr": [{"method": "password", "timestamp": now}],
+        "session_id": str(uuid.uuid4()),
+    }
     expired = jwt.encode({**base, "iat": now - 7200, "exp": now - 3600}, stack_env["SUPABASE_JWT_SECRET"], algorithm="HS256")
     forged = jwt.encode({**base, "iat": now, "exp": now + 3600}, "x" * 64, algorithm="HS256")
     for token in (expired, forged):
@@ -102,8 +108,9 @@ def test_expired_and_forged_tokens_are_refused(anon, stack_env):
 
 def test_admin_create_update_list_and_delete(admin, anon):
     address = email()
-    created = admin.create_user({"email": address, "password": PASSWORD, "email_confirm": True,
-                                 "app_metadata": {"role": "recruiter"}, "user_metadata": {"full_name": "Rae"}}).user
+    created = admin.create_user(
+        {"email": address, "password": PASSWORD, "email_confirm": True, "app_metadata": {"role": "recruiter"}, "user_metadata": {"full_name": "Rae"}}
+    ).user
     assert created.app_metadata["role"] == "recruiter" and created.email_confirmed_at is not None
     updated = admin.update_user_by_id(created.id, {"user_metadata": {"full_name": "Rae Updated"}, "app_metadata": {"role": "viewer"}}).user
     assert updated.user_metadata["full_name"] == "Rae Updated" and updated.app_metadata["role"] == "viewer"

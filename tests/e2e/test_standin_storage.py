@@ -67,8 +67,10 @@ def test_another_user_cannot_read_or_sign_my_file(user):
     client, uid = user()
     client.storage.from_("audio").upload(f"{uid}/private.wav", WAV, {"content-type": "audio/wav"})
     stranger, _ = user()
-    for call in (lambda: stranger.storage.from_("audio").download(f"{uid}/private.wav"),
-                 lambda: stranger.storage.from_("audio").create_signed_url(f"{uid}/private.wav", 60)):
+    for call in (
+        lambda: stranger.storage.from_("audio").download(f"{uid}/private.wav"),
+        lambda: stranger.storage.from_("audio").create_signed_url(f"{uid}/private.wav", 60),
+    ):
         with pytest.raises(StorageApiError) as raised:
             call()
         assert raised.value.status == "404"
@@ -111,8 +113,9 @@ def test_signed_url_downloads_and_refuses_tampering_and_expiry(user, supabase_ur
     other_path = signed.replace(f"{uid}/q.wav", f"{uid}/other.wav")
     assert httpx.get(other_path).json()["code"] == "InvalidSignature"
     now = int(time.time())
-    expired = jwt.encode({"url": f"audio/{uid}/q.wav", "scope": "download", "iat": now - 120, "exp": now - 60},
-                         stack_env["SUPABASE_JWT_SECRET"], algorithm="HS256")
+    expired = jwt.encode(
+        {"url": f"audio/{uid}/q.wav", "scope": "download", "iat": now - 120, "exp": now - 60}, stack_env["SUPABASE_JWT_SECRET"], algorithm="HS256"
+    )
     response = httpx.get(f"{supabase_url}/storage/v1/object/sign/audio/{uid}/q.wav", params={"token": expired})
     assert response.status_code == 400 and response.json()["code"] == "InvalidJWT"
 
@@ -133,9 +136,11 @@ def test_signed_upload_url_lets_the_client_put_the_bytes(user):
 def test_traversal_and_malformed_names_are_refused(user, supabase_url, stack_env, name):
     client, uid = user()
     session_token = client.auth.get_session().access_token if client.auth.get_session() else stack_env["SUPABASE_SERVICE_ROLE_KEY"]
-    response = httpx.post(f"{supabase_url}/storage/v1/object/audio/{uid}/{name}", content=WAV,
-                          headers={"Authorization": f"Bearer {session_token}", "apikey": stack_env["SUPABASE_ANON_KEY"],
-                                   "content-type": "audio/wav"})
+    response = httpx.post(
+        f"{supabase_url}/storage/v1/object/audio/{uid}/{name}",
+        content=WAV,
+        headers={"Authorization": f"Bearer {session_token}", "apikey": stack_env["SUPABASE_ANON_KEY"], "content-type": "audio/wav"},
+    )
     assert response.status_code == 400
     assert response.json()["statusCode"] in {"400", "403", "404"}
 
@@ -158,5 +163,7 @@ def test_a_trigger_on_storage_objects_fires_with_the_callers_identity(user, stac
         assert rows == [(f"{uid}/traced-{suffix}.wav", uid)]
     finally:
         with postgres.connect(stack_db) as conn:
-            conn.execute(f"drop trigger log_upload_{suffix} on storage.objects; drop table public.upload_log_{suffix};"
-                         f" drop function public.log_upload_{suffix}();")
+            conn.execute(
+                f"drop trigger log_upload_{suffix} on storage.objects; drop table public.upload_log_{suffix};"
+                f" drop function public.log_upload_{suffix}();"
+            )

@@ -60,9 +60,7 @@ def test_dedupe_key_queues_the_work_once(enqueue_job, admin_conn):
 
 def test_four_workers_process_a_thousand_jobs_exactly_once(app_env, admin_conn):
     processed.clear()
-    admin_conn.execute(
-        "select private.enqueue_job('test.record', jsonb_build_object('n', n), 'n:' || n) from generate_series(1, 1000) n"
-    )
+    admin_conn.execute("select private.enqueue_job('test.record', jsonb_build_object('n', n), 'n:' || n) from generate_series(1, 1000) n")
 
     def work(_):
         while queue.run_batch(batch_size=25).claimed:

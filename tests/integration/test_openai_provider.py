@@ -16,15 +16,26 @@ from shared.ai.openai_provider import OpenAIProvider
 from shared.errors import AIFailed, AIUnavailable, ValidationFailed
 from shared.settings import Settings
 
-EXTRACTION = {"skills": ["Python"], "experience_years": 5, "education": [], "previous_roles": [],
-              "technical_domains": [{"domain": "backend", "level": "advanced"}]}
+EXTRACTION = {
+    "skills": ["Python"],
+    "experience_years": 5,
+    "education": [],
+    "previous_roles": [],
+    "technical_domains": [{"domain": "backend", "level": "advanced"}],
+}
 
 
 def chat_completion(content: dict) -> dict:
-    return {"id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": "gpt-4o-mini",
-            "choices": [{"index": 0, "finish_reason": "stop", "logprobs": None,
-                         "message": {"role": "assistant", "content": json.dumps(content), "refusal": None}}],
-            "usage": {"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500}}
+    return {
+        "id": "chatcmpl-1",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "gpt-4o-mini",
+        "choices": [
+            {"index": 0, "finish_reason": "stop", "logprobs": None, "message": {"role": "assistant", "content": json.dumps(content), "refusal": None}}
+        ],
+        "usage": {"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500},
+    }
 
 
 class FakeOpenAI:
@@ -146,9 +157,29 @@ def test_timeouts_are_honoured(fake, provider_factory):
 
 
 def test_whisper_is_asked_for_verbose_json_in_english_at_temperature_zero(fake, provider_factory):
-    fake.reply("/v1/audio/transcriptions", 200, {"text": " Hello there.", "language": "english", "duration": 2.5, "segments": [
-        {"id": 0, "seek": 0, "start": 0.0, "end": 2.5, "text": " Hello there.", "tokens": [1], "temperature": 0.0,
-         "avg_logprob": -0.1, "compression_ratio": 1.0, "no_speech_prob": 0.01}]})
+    fake.reply(
+        "/v1/audio/transcriptions",
+        200,
+        {
+            "text": " Hello there.",
+            "language": "english",
+            "duration": 2.5,
+            "segments": [
+                {
+                    "id": 0,
+                    "seek": 0,
+                    "start": 0.0,
+                    "end": 2.5,
+                    "text": " Hello there.",
+                    "tokens": [1],
+                    "temperature": 0.0,
+                    "avg_logprob": -0.1,
+                    "compression_ratio": 1.0,
+                    "no_speech_prob": 0.01,
+                }
+            ],
+        },
+    )
     result = provider_factory().transcribe(b"RIFF....WAVE", "wav")
     body = fake.requests[0]["body"]
     assert b'name="response_format"\r\n\r\nverbose_json' in body
@@ -159,8 +190,11 @@ def test_whisper_is_asked_for_verbose_json_in_english_at_temperature_zero(fake, 
 
 
 def test_gpt_4o_mini_transcribe_uses_json_with_logprobs(fake, provider_factory):
-    fake.reply("/v1/audio/transcriptions", 200, {"text": "Hi", "logprobs": [{"token": "Hi", "logprob": -0.2, "bytes": [72, 105]}],
-                                                 "usage": {"type": "duration", "seconds": 1.2}})
+    fake.reply(
+        "/v1/audio/transcriptions",
+        200,
+        {"text": "Hi", "logprobs": [{"token": "Hi", "logprob": -0.2, "bytes": [72, 105]}], "usage": {"type": "duration", "seconds": 1.2}},
+    )
     result = provider_factory(openai_transcription_model="gpt-4o-mini-transcribe").transcribe(b"webm", "webm")
     body = fake.requests[0]["body"]
     assert b'name="response_format"\r\n\r\njson' in body and b"logprobs" in body
@@ -172,8 +206,13 @@ def test_tts_sends_model_voice_and_format_and_enforces_the_limit(fake, provider_
     provider = provider_factory()
     speech = provider.synthesize("What is a closure?")
     assert speech.value.audio == b"ID3fake-mp3" and speech.value.content_type == "audio/mpeg"
-    assert fake.json_bodies("/v1/audio/speech")[0] == {"model": "tts-1", "voice": "alloy", "input": "What is a closure?",
-                                                       "response_format": "mp3", "speed": 1.0}
+    assert fake.json_bodies("/v1/audio/speech")[0] == {
+        "model": "tts-1",
+        "voice": "alloy",
+        "input": "What is a closure?",
+        "response_format": "mp3",
+        "speed": 1.0,
+    }
     assert speech.usage.cost_usd == pytest.approx(18 / 1000 * 0.015)
     with pytest.raises(ValidationFailed):
         provider.synthesize("x" * 4097)
@@ -196,7 +235,12 @@ def test_realtime_client_secret_carries_the_session(fake, provider_factory):
 
 
 def test_question_generation_uses_the_versioned_prompt(fake, provider_factory):
-    fake.reply("/v1/chat/completions", 200, chat_completion(
-        {"question_id": "gen-1", "topic": "hooks", "text": "Explain useEffect.", "phase": "standard", "difficulty": 2, "is_follow_up": False}))
+    fake.reply(
+        "/v1/chat/completions",
+        200,
+        chat_completion(
+            {"question_id": "gen-1", "topic": "hooks", "text": "Explain useEffect.", "phase": "standard", "difficulty": 2, "is_follow_up": False}
+        ),
+    )
     result = provider_factory().next_question(QuestionContext(role_type="react", phase="standard", difficulty=2))
     assert result.value.text == "Explain useEffect." and result.usage.prompt_version == "next_question.v1"

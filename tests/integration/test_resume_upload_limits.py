@@ -14,8 +14,7 @@ BOUNDARY = "----teamified-test-boundary"
 
 
 def multipart(name: str, data: bytes, content_type: str = "application/pdf", field: str = "file") -> bytes:
-    head = (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n"
-            f"Content-Type: {content_type}\r\n\r\n").encode()
+    head = (f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{field}"; filename="{name}"\r\nContent-Type: {content_type}\r\n\r\n').encode()
     return head + data + f"\r\n--{BOUNDARY}--\r\n".encode()
 
 
@@ -34,11 +33,14 @@ def test_over_ten_megabytes_is_413(token, admin_conn):
     assert admin_conn.execute("select count(*) as n from public.resumes").fetchone()["n"] == 0
 
 
-@pytest.mark.parametrize(("name", "data", "code"), [
-    ("..\\cv.pdf", make_pdf(), "VALIDATION_ERROR"),
-    ("cv.exe", b"MZ\x90\x00", "VALIDATION_ERROR"),
-    ("cv.pdf", b"", "VALIDATION_ERROR"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "code"),
+    [
+        ("..\\cv.pdf", make_pdf(), "VALIDATION_ERROR"),
+        ("cv.exe", b"MZ\x90\x00", "VALIDATION_ERROR"),
+        ("cv.pdf", b"", "VALIDATION_ERROR"),
+    ],
+)
 def test_bad_files_are_422_before_storage(token, name, data, code):
     reply = upload(token, multipart(name, data))
     assert reply.status == 422 and reply.error["code"] == code

@@ -53,39 +53,57 @@ def world(database, admin_conn):
     def one(sql, params):
         return str(q(sql, params).fetchone()["id"])
 
-    posting = "insert into public.job_postings (organization_id, title, company, role_category, employment_type, work_setup, status, tech_stack)" \
-              " values (%s, %s, 'Acme', 'engineering', 'permanent', 'remote', %s, '{react}') returning id"
+    posting = (
+        "insert into public.job_postings (organization_id, title, company, role_category, employment_type, work_setup, status, tech_stack)"
+        " values (%s, %s, 'Acme', 'engineering', 'permanent', 'remote', %s, '{react}') returning id"
+    )
     ids["posting_open"] = one(posting, [TEAMIFIED, "Open role", "active"])
     ids["posting_paused"] = one(posting, [TEAMIFIED, "Paused role", "paused"])
     ids["posting_other_org"] = one(posting, [OTHER_ORG, "Other firm role", "active"])
-    q("insert into storage.objects (bucket_id, name, owner, metadata) values ('resumes', %s, %s, %s)",
-      [f"{ids['a']}/cv.pdf", ids["a"], json.dumps({"size": 1000, "mimetype": "application/pdf"})])
+    q(
+        "insert into storage.objects (bucket_id, name, owner, metadata) values ('resumes', %s, %s, %s)",
+        [f"{ids['a']}/cv.pdf", ids["a"], json.dumps({"size": 1000, "mimetype": "application/pdf"})],
+    )
     ids["resume"] = str(q("select id from public.resumes where candidate_id = %s", [ids["a"]]).fetchone()["id"])
     q("insert into storage.objects (bucket_id, name, owner) values ('resumes', %s, %s)", [f"{ids['a']}/old.pdf", ids["a"]])
     ids["resume_old"] = str(q("select id from public.resumes where storage_path = %s", [f"{ids['a']}/old.pdf"]).fetchone()["id"])
     ids["feedback_pending"] = one(
         "insert into public.resume_feedback (resume_id, candidate_id, feedback_content, auto_send_at, status)"
-        " values (%s, %s, 'Pending text', now() + interval '4 hours', 'pending_approval') returning id", [ids["resume"], ids["a"]])
+        " values (%s, %s, 'Pending text', now() + interval '4 hours', 'pending_approval') returning id",
+        [ids["resume"], ids["a"]],
+    )
     ids["feedback_sent"] = one(
         "insert into public.resume_feedback (resume_id, candidate_id, feedback_content, auto_send_at, status, sent_at)"
-        " values (%s, %s, 'Sent text', now(), 'sent', now()) returning id", [ids["resume_old"], ids["a"]])
-    ids["application"] = one("insert into public.applications (candidate_id, job_posting_id) values (%s, %s) returning id",
-                             [ids["a"], ids["posting_open"]])
+        " values (%s, %s, 'Sent text', now(), 'sent', now()) returning id",
+        [ids["resume_old"], ids["a"]],
+    )
+    ids["application"] = one(
+        "insert into public.applications (candidate_id, job_posting_id) values (%s, %s) returning id", [ids["a"], ids["posting_open"]]
+    )
     ids["interview"] = str(q("select interview_id from public.applications where id = %s", [ids["application"]]).fetchone()["interview_id"])
     ids["session"] = one("insert into public.interview_sessions (interview_id) values (%s) returning id", [ids["interview"]])
-    ids["message"] = one("insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text)"
-                         " values (%s, %s, 1, 'ai_question', 'What is a closure?') returning id", [ids["interview"], ids["session"]])
-    ids["assessment"] = one("insert into public.assessment_results (interview_id, status, overall_score) values (%s, 'completed', 80) returning id",
-                            [ids["interview"]])
-    ids["webhook"] = one("insert into public.integration_webhooks (organization_id, url, secret, event_types)"
-                         " values (%s, 'https://hooks.example/x', 'a-very-long-secret-value', '{assessment.ready}') returning id", [TEAMIFIED])
+    ids["message"] = one(
+        "insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text)"
+        " values (%s, %s, 1, 'ai_question', 'What is a closure?') returning id",
+        [ids["interview"], ids["session"]],
+    )
+    ids["assessment"] = one(
+        "insert into public.assessment_results (interview_id, status, overall_score) values (%s, 'completed', 80) returning id", [ids["interview"]]
+    )
+    ids["webhook"] = one(
+        "insert into public.integration_webhooks (organization_id, url, secret, event_types)"
+        " values (%s, 'https://hooks.example/x', 'a-very-long-secret-value', '{assessment.ready}') returning id",
+        [TEAMIFIED],
+    )
     ids["delivery"] = one(
         "insert into public.webhook_deliveries (webhook_id, event_type, payload) values (%s, 'assessment.ready', '{}') returning id",
         [ids["webhook"]],
     )
     ids["recording"] = one(
         "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
-        " values (%s, %s, %s, 'video/webm', 1000, now()) returning id", [ids["interview"], ids["a"], f"{ids['a']}/rec.webm"])
+        " values (%s, %s, %s, 'video/webm', 1000, now()) returning id",
+        [ids["interview"], ids["a"], f"{ids['a']}/rec.webm"],
+    )
     return ids
 
 
@@ -114,17 +132,43 @@ STAFF = ("recruiter", "viewer", "admin")
     ("table", "expected"),
     [
         # table: {actor: ids it sees (by world key), or "denied"}
-        ("public.candidates", {"anon": "denied", "a": ["a"], "b": ["b"], "recruiter": ["a", "b"], "viewer": ["a", "b"],
-                               "admin": ["a", "b"], "service": ["a", "b"]}),
-        ("public.recruiters", {"anon": "denied", "a": [], "recruiter": ["recruiter", "viewer", "admin"], "outsider": ["outsider"],
-                               "service": ["recruiter", "viewer", "admin", "outsider"]}),
-        ("public.job_postings", {"anon": ["posting_open", "posting_other_org"], "a": ["posting_open", "posting_other_org"],
-                                 "recruiter": ["posting_open", "posting_paused", "posting_other_org"],
-                                 "outsider": ["posting_open", "posting_other_org"]}),
-        ("public.resumes", {"anon": "denied", "a": ["resume", "resume_old"], "b": [], "viewer": ["resume", "resume_old"],
-                            "service": ["resume", "resume_old"]}),
-        ("public.resume_feedback", {"anon": "denied", "a": ["feedback_sent"], "b": [],
-                                    "recruiter": ["feedback_pending", "feedback_sent"], "viewer": ["feedback_pending", "feedback_sent"]}),
+        (
+            "public.candidates",
+            {"anon": "denied", "a": ["a"], "b": ["b"], "recruiter": ["a", "b"], "viewer": ["a", "b"], "admin": ["a", "b"], "service": ["a", "b"]},
+        ),
+        (
+            "public.recruiters",
+            {
+                "anon": "denied",
+                "a": [],
+                "recruiter": ["recruiter", "viewer", "admin"],
+                "outsider": ["outsider"],
+                "service": ["recruiter", "viewer", "admin", "outsider"],
+            },
+        ),
+        (
+            "public.job_postings",
+            {
+                "anon": ["posting_open", "posting_other_org"],
+                "a": ["posting_open", "posting_other_org"],
+                "recruiter": ["posting_open", "posting_paused", "posting_other_org"],
+                "outsider": ["posting_open", "posting_other_org"],
+            },
+        ),
+        (
+            "public.resumes",
+            {"anon": "denied", "a": ["resume", "resume_old"], "b": [], "viewer": ["resume", "resume_old"], "service": ["resume", "resume_old"]},
+        ),
+        (
+            "public.resume_feedback",
+            {
+                "anon": "denied",
+                "a": ["feedback_sent"],
+                "b": [],
+                "recruiter": ["feedback_pending", "feedback_sent"],
+                "viewer": ["feedback_pending", "feedback_sent"],
+            },
+        ),
         ("public.interviews", {"anon": "denied", "a": ["interview"], "b": [], "recruiter": ["interview"], "outsider": ["interview"]}),
         ("public.interview_sessions", {"anon": "denied", "a": ["session"], "b": [], "viewer": ["session"]}),
         ("public.interview_messages", {"anon": "denied", "a": ["message"], "b": [], "admin": ["message"]}),
@@ -197,8 +241,13 @@ def attempt(database, world, who, sql, params=()):
         # interviews, sessions, messages, assessments: service role only
         ("a", "update public.interviews set status = 'completed' where id = %s", ["interview"], "denied"),
         ("a", "insert into public.interviews (candidate_id, role_type) values (%s, 'react')", ["a"], "denied"),
-        ("a", "insert into public.interview_messages (interview_id, sequence_number, message_type, content_text)"
-              " values (%s, 9, 'candidate_response', 'x')", ["interview"], "denied"),
+        (
+            "a",
+            "insert into public.interview_messages (interview_id, sequence_number, message_type, content_text)"
+            " values (%s, 9, 'candidate_response', 'x')",
+            ["interview"],
+            "denied",
+        ),
         ("a", "update public.interview_sessions set questions_asked_count = 99 where id = %s", ["session"], "denied"),
         ("recruiter", "update public.assessment_results set overall_score = 100 where id = %s", ["assessment"], "denied"),
         ("a", "delete from public.assessment_results where id = %s", ["assessment"], "denied"),
@@ -214,18 +263,38 @@ def attempt(database, world, who, sql, params=()):
         ("viewer", "update public.applications set status = 'under_review' where id = %s", ["application"], 0),
         ("outsider", "update public.applications set status = 'rejected' where id = %s", ["application"], 0),
         # webhooks: admins of the organization only
-        ("admin", "insert into public.integration_webhooks (organization_id, url, secret, event_types)"
-                  " values (%s, 'https://h.example', 'another-long-secret', '{interview.completed}')", [TEAMIFIED], 1),
-        ("recruiter", "insert into public.integration_webhooks (organization_id, url, secret, event_types)"
-                      " values (%s, 'https://h.example', 'another-long-secret', '{interview.completed}')", [TEAMIFIED], "denied"),
+        (
+            "admin",
+            "insert into public.integration_webhooks (organization_id, url, secret, event_types)"
+            " values (%s, 'https://h.example', 'another-long-secret', '{interview.completed}')",
+            [TEAMIFIED],
+            1,
+        ),
+        (
+            "recruiter",
+            "insert into public.integration_webhooks (organization_id, url, secret, event_types)"
+            " values (%s, 'https://h.example', 'another-long-secret', '{interview.completed}')",
+            [TEAMIFIED],
+            "denied",
+        ),
         ("admin", "delete from public.integration_webhooks where id = %s", ["webhook"], 1),
         ("viewer", "delete from public.integration_webhooks where id = %s", ["webhook"], 0),
         ("admin", "update public.webhook_deliveries set status = 'delivered' where id = %s", ["delivery"], "denied"),
         # recordings: candidates register their own, with consent
-        ("a", "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
-              " values (%s, %s, 'a/r2.webm', 'video/webm', 10, now())", ["interview", "a"], 1),
-        ("b", "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
-              " values (%s, %s, 'b/r2.webm', 'video/webm', 10, now())", ["interview", "b"], "denied"),
+        (
+            "a",
+            "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
+            " values (%s, %s, 'a/r2.webm', 'video/webm', 10, now())",
+            ["interview", "a"],
+            1,
+        ),
+        (
+            "b",
+            "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
+            " values (%s, %s, 'b/r2.webm', 'video/webm', 10, now())",
+            ["interview", "b"],
+            "denied",
+        ),
         ("a", "delete from public.video_recordings where id = %s", ["recording"], "denied"),
         # the private schema is unreachable
         ("a", "insert into private.jobs (kind) values ('x.y')", [], "denied"),
@@ -282,6 +351,5 @@ def test_a_deactivated_recruiter_loses_access_at_once(database, world):
     recruiter = actor(world, "recruiter")
     with psycopg.connect(postgres.dsn(database), row_factory=dict_row) as conn, conn.transaction(force_rollback=True):
         conn.execute("update public.recruiters set is_active = false where id = %s", [world["recruiter"]])
-        conn.execute("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', %s, true)",
-                     [json.dumps(recruiter.claims)])
+        conn.execute("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', %s, true)", [json.dumps(recruiter.claims)])
         assert conn.execute("select id from public.candidates").fetchall() == []

@@ -22,11 +22,17 @@ PLAN = [("warmup", 2), ("standard", 6), ("advanced", 4)]
 
 def store_interview(conn, candidate_id: str, answer, seconds) -> str:
     """A completed python interview of 12 questions; answer(question) and seconds(index, text) decide each turn."""
-    interview_id = str(conn.execute(
-        "insert into public.interviews (candidate_id, role_type, mode, status, started_at, completed_at, last_activity_at)"
-        " values (%s, 'python', 'text', 'in_progress', now() - interval '40 minutes', null, now()) returning id", [candidate_id]).fetchone()["id"])
-    session_id = conn.execute("insert into public.interview_sessions (interview_id, skill_boundaries_identified) values (%s, %s) returning id",
-                              [interview_id, json.dumps({"python basics": "proficient"})]).fetchone()["id"]
+    interview_id = str(
+        conn.execute(
+            "insert into public.interviews (candidate_id, role_type, mode, status, started_at, completed_at, last_activity_at)"
+            " values (%s, 'python', 'text', 'in_progress', now() - interval '40 minutes', null, now()) returning id",
+            [candidate_id],
+        ).fetchone()["id"]
+    )
+    session_id = conn.execute(
+        "insert into public.interview_sessions (interview_id, skill_boundaries_identified) values (%s, %s) returning id",
+        [interview_id, json.dumps({"python basics": "proficient"})],
+    ).fetchone()["id"]
     sequence, index = 0, 0
     for phase, count in PLAN:
         for bank in question_bank.questions("python", phase)[:count]:
@@ -38,8 +44,15 @@ def store_interview(conn, candidate_id: str, answer, seconds) -> str:
                 conn.execute(
                     "insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text,"
                     " response_time_seconds, metadata) values (%s, %s, %s, %s, %s, %s, %s)",
-                    [interview_id, session_id, sequence, kind, content, seconds(index, text) if kind == "candidate_response" else None,
-                     json.dumps({**meta, **extra})],
+                    [
+                        interview_id,
+                        session_id,
+                        sequence,
+                        kind,
+                        content,
+                        seconds(index, text) if kind == "candidate_response" else None,
+                        json.dumps({**meta, **extra}),
+                    ],
                 )
             index += 1
     conn.execute("update public.interviews set status = 'completed', completed_at = now() where id = %s", [interview_id])
@@ -104,8 +117,12 @@ def test_implausibly_fast_long_answers_get_timing_flags_citing_their_messages(ap
     interview_id = store_interview(admin_conn, candidate, lambda bank: strong_answer(bank) + " " + strong_answer(bank), lambda i, t: 3.0 + i % 2)
     run_jobs()
     row = current(admin_conn, interview_id)
-    answers = {str(r["id"]) for r in admin_conn.execute(
-        "select id from public.interview_messages where interview_id = %s and message_type = 'candidate_response'", [interview_id])}
+    answers = {
+        str(r["id"])
+        for r in admin_conn.execute(
+            "select id from public.interview_messages where interview_id = %s and message_type = 'candidate_response'", [interview_id]
+        )
+    }
     timing = [flag for flag in row["integrity_flags"] if flag["type"] == "fast_complex_answer"]
     assert len(timing) == 12 and all(flag["severity"] == "high" and flag["source"] == "rules" for flag in timing)
     assert all(set(flag["evidence"]["message_ids"]) <= answers and 0 < flag["confidence"] <= 1 for flag in timing)
@@ -140,9 +157,12 @@ def test_ai_failure_stores_the_partial_result_then_the_sweep_recovers_it_with_hi
 
 
 def test_an_interview_without_answers_ends_failed_and_visible(app_env, admin_conn, candidate):
-    interview_id = str(admin_conn.execute(
-        "insert into public.interviews (candidate_id, role_type, status, started_at) values (%s, 'react', 'in_progress', now()) returning id",
-        [candidate]).fetchone()["id"])
+    interview_id = str(
+        admin_conn.execute(
+            "insert into public.interviews (candidate_id, role_type, status, started_at) values (%s, 'react', 'in_progress', now()) returning id",
+            [candidate],
+        ).fetchone()["id"]
+    )
     admin_conn.execute("update public.interviews set status = 'completed', completed_at = now() where id = %s", [interview_id])
     run_jobs()
     row = current(admin_conn, interview_id)
@@ -185,20 +205,30 @@ def test_application_moves_to_interview_completed_when_scored(app_env, admin_con
     posting = admin_conn.execute(
         "insert into public.job_postings (organization_id, title, company, role_category, employment_type, work_setup, tech_stack, status)"
         " values ('00000000-0000-0000-0000-00000000a001', 'Python Engineer', 'Acme', 'engineering', 'permanent', 'remote', %s, 'active')"
-        " returning id", [["python"]]).fetchone()["id"]
-    application = admin_conn.execute("insert into public.applications (candidate_id, job_posting_id) values (%s, %s) returning id, interview_id",
-                                     [candidate, posting]).fetchone()
+        " returning id",
+        [["python"]],
+    ).fetchone()["id"]
+    application = admin_conn.execute(
+        "insert into public.applications (candidate_id, job_posting_id) values (%s, %s) returning id, interview_id", [candidate, posting]
+    ).fetchone()
     interview_id = str(application["interview_id"])
     admin_conn.execute("update public.interviews set status = 'in_progress', started_at = now() where id = %s", [interview_id])
     bank = question_bank.questions("python", "warmup")[0]
     question = GeneratedQuestion(question_id=bank.id, topic=bank.topic, text=bank.text, phase="warmup", difficulty=1, is_follow_up=False)
     evaluation = OfflineProvider().evaluate_answer(None, question, strong_answer(bank)).value
-    admin_conn.execute("insert into public.interview_messages (interview_id, sequence_number, message_type, content_text, metadata) values"
-                       " (%s, 1, 'ai_question', %s, %s), (%s, 2, 'candidate_response', %s, %s)",
-                       [interview_id, bank.text, json.dumps({"phase": "warmup", "topic": bank.topic}), interview_id, strong_answer(bank),
-                        json.dumps({"phase": "warmup", "topic": bank.topic, "evaluation": evaluation.model_dump()})])
-    admin_conn.execute("update public.interviews set status = 'completed', completed_at = now() - interval '1 minute' where id = %s",
-                       [interview_id])
+    admin_conn.execute(
+        "insert into public.interview_messages (interview_id, sequence_number, message_type, content_text, metadata) values"
+        " (%s, 1, 'ai_question', %s, %s), (%s, 2, 'candidate_response', %s, %s)",
+        [
+            interview_id,
+            bank.text,
+            json.dumps({"phase": "warmup", "topic": bank.topic}),
+            interview_id,
+            strong_answer(bank),
+            json.dumps({"phase": "warmup", "topic": bank.topic, "evaluation": evaluation.model_dump()}),
+        ],
+    )
+    admin_conn.execute("update public.interviews set status = 'completed', completed_at = now() - interval '1 minute' where id = %s", [interview_id])
     run_jobs()
     status = admin_conn.execute("select status from public.applications where id = %s", [application["id"]]).fetchone()["status"]
     assert status == "interview_completed"

@@ -22,12 +22,14 @@ def posting(admin_conn):
     """Factory: a job posting with the given tech stack and state."""
 
     def make(tech_stack=("react", "typescript"), status="active", cancelled=False):
-        return str(admin_conn.execute(
-            "insert into public.job_postings (organization_id, title, company, role_category, employment_type, work_setup,"
-            " tech_stack, status, is_cancelled, cancellation_reason) values (%s, 'Engineer', 'Acme', 'engineering', 'permanent',"
-            " 'remote', %s, %s, %s, %s) returning id",
-            [TEAMIFIED, list(tech_stack), status, cancelled, "budget cut" if cancelled else None],
-        ).fetchone()["id"])
+        return str(
+            admin_conn.execute(
+                "insert into public.job_postings (organization_id, title, company, role_category, employment_type, work_setup,"
+                " tech_stack, status, is_cancelled, cancellation_reason) values (%s, 'Engineer', 'Acme', 'engineering', 'permanent',"
+                " 'remote', %s, %s, %s, %s) returning id",
+                [TEAMIFIED, list(tech_stack), status, cancelled, "budget cut" if cancelled else None],
+            ).fetchone()["id"]
+        )
 
     return make
 
@@ -38,10 +40,14 @@ def jobs(admin_conn, kind):
 
 def upload(database, user_id, bucket, name, size=1234):
     with psycopg.connect(database_dsn(database)) as conn:
-        conn.execute("select set_config('role', 'authenticated', false), set_config('request.jwt.claims', %s, false)",
-                     [json.dumps(Actor("u", user_id, "candidate").claims)])
-        conn.execute("insert into storage.objects (bucket_id, name, owner, metadata) values (%s, %s, %s, %s)",
-                     [bucket, name, user_id, json.dumps({"size": size, "mimetype": "application/pdf"})])
+        conn.execute(
+            "select set_config('role', 'authenticated', false), set_config('request.jwt.claims', %s, false)",
+            [json.dumps(Actor("u", user_id, "candidate").claims)],
+        )
+        conn.execute(
+            "insert into storage.objects (bucket_id, name, owner, metadata) values (%s, %s, %s, %s)",
+            [bucket, name, user_id, json.dumps({"size": size, "mimetype": "application/pdf"})],
+        )
 
 
 def database_dsn(database):
@@ -140,13 +146,15 @@ def test_assessment_moves_the_application_and_notifies_webhooks_once(database, a
     ).fetchone()["id"]
     admin_conn.execute(
         "insert into public.integration_webhooks (organization_id, url, secret, event_types, is_active) values"
-        " (%s, 'https://h.example/off', 'a-very-long-secret-value', '{assessment.ready}', false)", [TEAMIFIED]
+        " (%s, 'https://h.example/off', 'a-very-long-secret-value', '{assessment.ready}', false)",
+        [TEAMIFIED],
     )
     application = admin_conn.execute(
         "insert into public.applications (candidate_id, job_posting_id) values (%s, %s) returning id, interview_id", [candidate, posting_id]
     ).fetchone()
-    admin_conn.execute("insert into public.assessment_results (interview_id, status, overall_score) values (%s, 'completed', 77)",
-                       [application["interview_id"]])
+    admin_conn.execute(
+        "insert into public.assessment_results (interview_id, status, overall_score) values (%s, 'completed', 77)", [application["interview_id"]]
+    )
     status = admin_conn.execute("select status from public.applications where id = %s", [application["id"]]).fetchone()["status"]
     assert status == "interview_completed"
     deliveries = jobs(admin_conn, "webhook.deliver")

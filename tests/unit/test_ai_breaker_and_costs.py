@@ -66,8 +66,11 @@ def test_prices_come_from_the_configured_table(call, expected):
 
 
 def test_realtime_usage_is_priced_by_token_kind():
-    usage = {"input_tokens": 1_300_000, "output_tokens": 1_500_000,
-             "input_token_details": {"audio_tokens": 1_000_000, "text_tokens": 300_000, "cached_tokens": 100_000},
-             "output_token_details": {"audio_tokens": 1_000_000, "text_tokens": 500_000}}
+    usage = {
+        "input_tokens": 1_300_000,
+        "output_tokens": 1_500_000,
+        "input_token_details": {"audio_tokens": 1_000_000, "text_tokens": 300_000, "cached_tokens": 100_000},
+        "output_token_details": {"audio_tokens": 1_000_000, "text_tokens": 500_000},
+    }
     # text in 200K*4 + cached 100K*0.4 + audio in 1M*32 + text out 500K*16 + audio out 1M*64, per 1M
     assert costs.realtime_cost("gpt-realtime", usage) == pytest.approx(0.8 + 0.04 + 32 + 8 + 64)

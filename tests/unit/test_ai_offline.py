@@ -11,11 +11,11 @@ provider = OfflineProvider()
 
 STRONG = {
     "python.standard.1": "A generator function uses yield to produce values lazily, one at a time, so memory stays constant; next() resumes it "
-                         "until StopIteration. For example I streamed 2 million rows from PostgreSQL with a generator instead of a list, "
-                         "which cut memory from 3 GB to 50 MB in our import job.",
+    "until StopIteration. For example I streamed 2 million rows from PostgreSQL with a generator instead of a list, "
+    "which cut memory from 3 GB to 50 MB in our import job.",
     "react.standard.1": "useEffect runs after render commits. The dependency array controls when it re-runs: empty means once after mount, "
-                        "listed values re-run it when they change. The cleanup function runs before the next effect and on unmount, e.g. "
-                        "to abort a fetch or remove a listener, which avoids leaks in our dashboard.",
+    "listed values re-run it when they change. The cleanup function runs before the next effect and on unmount, e.g. "
+    "to abort a fetch or remove a listener, which avoids leaks in our dashboard.",
 }
 WEAK = "I don't know, I'm not sure. Maybe something with loops?"
 
@@ -24,8 +24,10 @@ def test_same_inputs_give_same_outputs():
     context = QuestionContext(role_type="react", phase="standard", difficulty=3)
     assert provider.next_question(context).value == provider.next_question(context).value
     question = provider.next_question(context).value
-    assert provider.evaluate_answer(context, question, STRONG["react.standard.1"]).value == \
+    assert (
         provider.evaluate_answer(context, question, STRONG["react.standard.1"]).value
+        == provider.evaluate_answer(context, question, STRONG["react.standard.1"]).value
+    )
     assert provider.extract_resume(SAMPLE_RESUME).value == provider.extract_resume(SAMPLE_RESUME).value
 
 
@@ -48,8 +50,9 @@ def test_question_generation_never_repeats_and_follows_up():
         question = provider.next_question(context.model_copy(update={"asked_question_ids": asked})).value
         assert question.question_id not in asked and question.phase == "standard"
         asked.append(question.question_id)
-    follow_up = provider.next_question(context.model_copy(update={"follow_up": True, "last_question_id": asked[0],
-                                                                  "asked_question_ids": asked})).value
+    follow_up = provider.next_question(
+        context.model_copy(update={"follow_up": True, "last_question_id": asked[0], "asked_question_ids": asked})
+    ).value
     assert follow_up.is_follow_up and follow_up.question_id == f"{asked[0]}.followup"
 
 
@@ -91,9 +94,20 @@ def test_rule_based_scoring_cites_answer_messages():
         bank = question_bank.find(qid)
         question = GeneratedQuestion(question_id=qid, topic=bank.topic, text=bank.text, phase="standard", difficulty=2, is_follow_up=False)
         evaluation = provider.evaluate_answer(context, question, answer).value
-        turns.append(TranscriptTurn(question_id=qid, question_message_id=f"q{n}", answer_message_id=f"a{n}", phase="standard",
-                                    topic=bank.topic, question=bank.text, answer=answer, response_time_seconds=30,
-                                    audio_duration_seconds=None, evaluation=evaluation))
+        turns.append(
+            TranscriptTurn(
+                question_id=qid,
+                question_message_id=f"q{n}",
+                answer_message_id=f"a{n}",
+                phase="standard",
+                topic=bank.topic,
+                question=bank.text,
+                answer=answer,
+                response_time_seconds=30,
+                audio_duration_seconds=None,
+                evaluation=evaluation,
+            )
+        )
     result = provider.score_interview("python", turns).value
     evidence = {mid for skill in result.skill_scores for mid in skill.evidence_message_ids}
     assert evidence == {"a0", "a1"}

@@ -23,8 +23,15 @@ def jwt_secret(monkeypatch):
 
 def claims(**overrides):
     now = int(time.time())
-    base = {"sub": str(uuid.uuid4()), "aud": "authenticated", "role": "authenticated", "iat": now, "exp": now + 3600,
-            "app_metadata": {"role": "candidate"}, "user_metadata": {}}
+    base = {
+        "sub": str(uuid.uuid4()),
+        "aud": "authenticated",
+        "role": "authenticated",
+        "iat": now,
+        "exp": now + 3600,
+        "app_metadata": {"role": "candidate"},
+        "user_metadata": {},
+    }
     return {**base, **overrides}
 
 

@@ -9,10 +9,100 @@ from shared.ai.models import AnswerEvaluation
 from shared.ai.offline.question_bank import BankQuestion
 
 HEDGES = re.compile(r"\b(i don'?t know|not sure|no idea|i'?m unsure|i have never|never heard|can'?t remember|i forget|pass)\b", re.I)
-SPECIFIC = re.compile(r"(\bfor example\b|\be\.g\.|\bfor instance\b|\bin (my|our|a) (project|team|job|previous)\b|\bwe used\b|\bi used\b|"
-                      r"\bi built\b|\d+\s*(ms|%|x|seconds|users|requests|rows)|`[^`]+`|\w+\(\)|=>|\bdef \w+|\bconst \w+)", re.I)
+SPECIFIC = re.compile(
+    r"(\bfor example\b|\be\.g\.|\bfor instance\b|\bin (my|our|a) (project|team|job|previous)\b|\bwe used\b|\bi used\b|"
+    r"\bi built\b|\d+\s*(ms|%|x|seconds|users|requests|rows)|`[^`]+`|\w+\(\)|=>|\bdef \w+|\bconst \w+)",
+    re.I,
+)
 TECH_WORDS = frozenset(
-    ["api", "cache", "caching", "latency", "index", "query", "thread", "process", "memory", "heap", "stack", "async", "await", "promise", "callback", "closure", "scope", "hook", "state", "props", "render", "component", "function", "class", "object", "instance", "inheritance", "interface", "type", "generic", "module", "package", "test", "mock", "fixture", "database", "transaction", "commit", "rollback", "queue", "retry", "idempotent", "http", "rest", "json", "schema", "validation", "performance", "complexity", "algorithm", "hash", "lookup", "iterator", "generator", "decorator", "exception", "error", "lock", "concurrency", "parallel", "event", "loop", "microtask", "server", "client", "browser", "dom", "virtual", "immutable", "mutable", "reference", "pointer", "garbage", "collector", "profile", "benchmark", "security", "token", "authentication", "authorization", "encryption", "deploy", "container", "docker", "kubernetes", "aws"]
+    [
+        "api",
+        "cache",
+        "caching",
+        "latency",
+        "index",
+        "query",
+        "thread",
+        "process",
+        "memory",
+        "heap",
+        "stack",
+        "async",
+        "await",
+        "promise",
+        "callback",
+        "closure",
+        "scope",
+        "hook",
+        "state",
+        "props",
+        "render",
+        "component",
+        "function",
+        "class",
+        "object",
+        "instance",
+        "inheritance",
+        "interface",
+        "type",
+        "generic",
+        "module",
+        "package",
+        "test",
+        "mock",
+        "fixture",
+        "database",
+        "transaction",
+        "commit",
+        "rollback",
+        "queue",
+        "retry",
+        "idempotent",
+        "http",
+        "rest",
+        "json",
+        "schema",
+        "validation",
+        "performance",
+        "complexity",
+        "algorithm",
+        "hash",
+        "lookup",
+        "iterator",
+        "generator",
+        "decorator",
+        "exception",
+        "error",
+        "lock",
+        "concurrency",
+        "parallel",
+        "event",
+        "loop",
+        "microtask",
+        "server",
+        "client",
+        "browser",
+        "dom",
+        "virtual",
+        "immutable",
+        "mutable",
+        "reference",
+        "pointer",
+        "garbage",
+        "collector",
+        "profile",
+        "benchmark",
+        "security",
+        "token",
+        "authentication",
+        "authorization",
+        "encryption",
+        "deploy",
+        "container",
+        "docker",
+        "kubernetes",
+        "aws",
+    ]
 )
 WORD = re.compile(r"[a-z0-9_.#+/-]+", re.I)
 
@@ -49,9 +139,11 @@ def evaluate(question: BankQuestion, answer: str) -> AnswerEvaluation:
     else:
         quality = "weak"
     proficiency = "proficient" if score >= 70 else "intermediate" if score >= 40 else "boundary_reached"
-    rationale = (f"Used {len(found)} of the expected concepts ({', '.join(found) or 'none'}); "
-                 f"{'gave concrete detail' if specific else 'stayed general'}; {len(words)} words"
-                 f"{'; expressed uncertainty' if hedging else ''}.")
+    rationale = (
+        f"Used {len(found)} of the expected concepts ({', '.join(found) or 'none'}); "
+        f"{'gave concrete detail' if specific else 'stayed general'}; {len(words)} words"
+        f"{'; expressed uncertainty' if hedging else ''}."
+    )
     return AnswerEvaluation(
         score=score,
         skill=question.topic,

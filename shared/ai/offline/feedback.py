@@ -13,31 +13,54 @@ EXPECTATIONS: dict[str, list[str]] = {
     "devops": ["Linux", "Docker", "Kubernetes", "Terraform", "CI/CD", "AWS"],
 }
 RESOURCES: dict[str, Resource] = {
-    "TypeScript": Resource(title="TypeScript Handbook", url="https://www.typescriptlang.org/docs/handbook/intro.html",
-                           reason="Typed JavaScript is expected in most frontend roles."),
+    "TypeScript": Resource(
+        title="TypeScript Handbook",
+        url="https://www.typescriptlang.org/docs/handbook/intro.html",
+        reason="Typed JavaScript is expected in most frontend roles.",
+    ),
     "React": Resource(title="React documentation: Learn React", url="https://react.dev/learn", reason="The official, hooks-first guide."),
-    "JavaScript": Resource(title="MDN JavaScript Guide", url="https://developer.mozilla.org/en-US/docs/Web/JavaScript/Guide",
-                           reason="A complete reference for the language fundamentals."),
+    "JavaScript": Resource(
+        title="MDN JavaScript Guide",
+        url="https://developer.mozilla.org/en-US/docs/Web/JavaScript/Guide",
+        reason="A complete reference for the language fundamentals.",
+    ),
     "CSS": Resource(title="MDN: Learn CSS", url="https://developer.mozilla.org/en-US/docs/Learn/CSS", reason="Layout and styling fundamentals."),
     "Jest": Resource(title="Jest: Getting Started", url="https://jestjs.io/docs/getting-started", reason="Automated testing is a core expectation."),
     "Python": Resource(title="The Python Tutorial", url="https://docs.python.org/3/tutorial/", reason="The official introduction to Python."),
-    "SQL": Resource(title="PostgreSQL Tutorial", url="https://www.postgresql.org/docs/current/tutorial.html",
-                    reason="Relational data and SQL appear in almost every backend role."),
-    "REST": Resource(title="MDN: HTTP overview", url="https://developer.mozilla.org/en-US/docs/Web/HTTP/Overview",
-                     reason="HTTP semantics underpin API design."),
-    "Docker": Resource(title="Docker: Get started", url="https://docs.docker.com/get-started/", reason="Containers are the default way to ship services."),
-    "Pytest": Resource(title="pytest documentation", url="https://docs.pytest.org/en/stable/getting-started.html",
-                       reason="Testing discipline is assessed in interviews."),
+    "SQL": Resource(
+        title="PostgreSQL Tutorial",
+        url="https://www.postgresql.org/docs/current/tutorial.html",
+        reason="Relational data and SQL appear in almost every backend role.",
+    ),
+    "REST": Resource(
+        title="MDN: HTTP overview", url="https://developer.mozilla.org/en-US/docs/Web/HTTP/Overview", reason="HTTP semantics underpin API design."
+    ),
+    "Docker": Resource(
+        title="Docker: Get started", url="https://docs.docker.com/get-started/", reason="Containers are the default way to ship services."
+    ),
+    "Pytest": Resource(
+        title="pytest documentation",
+        url="https://docs.pytest.org/en/stable/getting-started.html",
+        reason="Testing discipline is assessed in interviews.",
+    ),
     "Pandas": Resource(title="pandas: Getting started", url="https://pandas.pydata.org/docs/getting_started/index.html", reason="Core data tooling."),
     "Spark": Resource(title="Spark Quick Start", url="https://spark.apache.org/docs/latest/quick-start.html", reason="Distributed data processing."),
-    "Airflow": Resource(title="Airflow tutorial", url="https://airflow.apache.org/docs/apache-airflow/stable/tutorial/index.html",
-                        reason="Workflow orchestration for data pipelines."),
+    "Airflow": Resource(
+        title="Airflow tutorial",
+        url="https://airflow.apache.org/docs/apache-airflow/stable/tutorial/index.html",
+        reason="Workflow orchestration for data pipelines.",
+    ),
     "Linux": Resource(title="Linux Journey", url="https://linuxjourney.com/", reason="Operating-system fundamentals for operations work."),
-    "Kubernetes": Resource(title="Kubernetes Basics", url="https://kubernetes.io/docs/tutorials/kubernetes-basics/", reason="Container orchestration."),
+    "Kubernetes": Resource(
+        title="Kubernetes Basics", url="https://kubernetes.io/docs/tutorials/kubernetes-basics/", reason="Container orchestration."
+    ),
     "Terraform": Resource(title="Terraform tutorials", url="https://developer.hashicorp.com/terraform/tutorials", reason="Infrastructure as code."),
     "CI/CD": Resource(title="GitHub Actions documentation", url="https://docs.github.com/en/actions", reason="Automated build and deploy pipelines."),
-    "AWS": Resource(title="AWS Skill Builder: Cloud Practitioner Essentials", url="https://explore.skillbuilder.aws/",
-                    reason="Cloud fundamentals most employers use."),
+    "AWS": Resource(
+        title="AWS Skill Builder: Cloud Practitioner Essentials",
+        url="https://explore.skillbuilder.aws/",
+        reason="Cloud fundamentals most employers use.",
+    ),
 }
 
 
@@ -65,11 +88,16 @@ def draft(parsed: ResumeExtraction, role: str | None = None) -> FeedbackDraft:
         f"What stands out: {strengths}, with {years}.",
     ]
     if parsed.previous_roles:
-        lines.append(f"Your most recent role as {parsed.previous_roles[0].title} gives recruiters useful context; "
-                     "add one or two measurable results for each role (numbers, scale, impact).")
+        lines.append(
+            f"Your most recent role as {parsed.previous_roles[0].title} gives recruiters useful context; "
+            "add one or two measurable results for each role (numbers, scale, impact)."
+        )
     if gaps:
-        lines += ["", f"To be more competitive for {role} roles, consider building and showing experience with: {', '.join(gaps)}.",
-                  "We have listed a few resources below."]
+        lines += [
+            "",
+            f"To be more competitive for {role} roles, consider building and showing experience with: {', '.join(gaps)}.",
+            "We have listed a few resources below.",
+        ]
     else:
         lines += ["", f"Your skills cover what {role} roles usually ask for. Make sure each is backed by a concrete project."]
     if not parsed.education:

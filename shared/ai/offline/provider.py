@@ -27,8 +27,7 @@ MODEL = "offline-v1"
 
 
 def _usage(version: str, prompt: str = "", output: str = "", **extra: Any) -> AIUsage:
-    return AIUsage(provider="offline", model=MODEL, prompt_version=version, input_tokens=len(prompt) // 4,
-                   output_tokens=len(output) // 4, **extra)
+    return AIUsage(provider="offline", model=MODEL, prompt_version=version, input_tokens=len(prompt) // 4, output_tokens=len(output) // 4, **extra)
 
 
 class OfflineProvider:
@@ -47,8 +46,14 @@ class OfflineProvider:
             base = question_bank.find(context.last_question_id)
             if base is not None:
                 template = question_bank.FOLLOW_UPS[len(context.asked_question_ids) % len(question_bank.FOLLOW_UPS)]
-                question = GeneratedQuestion(question_id=f"{base.id}.followup", topic=base.topic, text=template.format(topic=base.topic),
-                                             phase=context.phase, difficulty=context.difficulty, is_follow_up=True)
+                question = GeneratedQuestion(
+                    question_id=f"{base.id}.followup",
+                    topic=base.topic,
+                    text=template.format(topic=base.topic),
+                    phase=context.phase,
+                    difficulty=context.difficulty,
+                    is_follow_up=True,
+                )
                 return Generated(question, _usage("offline.question_bank.v1", context.last_answer or "", question.text))
         candidates = [q for q in question_bank.questions(context.role_type, context.phase) if q.id not in context.asked_question_ids]
         if not candidates:  # the phase's bank is exhausted: borrow from the next hardest phase of any role
@@ -56,8 +61,9 @@ class OfflineProvider:
         preferred = [q for q in candidates if any(skill.lower() in q.text.lower() for skill in context.resume_skills + context.job_stack)]
         pool = sorted(preferred or candidates, key=lambda q: (abs(q.difficulty - context.difficulty), q.id))
         chosen = pool[0]
-        question = GeneratedQuestion(question_id=chosen.id, topic=chosen.topic, text=chosen.text, phase=context.phase,
-                                     difficulty=chosen.difficulty, is_follow_up=False)
+        question = GeneratedQuestion(
+            question_id=chosen.id, topic=chosen.topic, text=chosen.text, phase=context.phase, difficulty=chosen.difficulty, is_follow_up=False
+        )
         return Generated(question, _usage("offline.question_bank.v1", "", question.text))
 
     def evaluate_answer(self, context: QuestionContext, question: GeneratedQuestion, answer: str) -> Generated[AnswerEvaluation]:

@@ -10,21 +10,49 @@ from shared.ai.models import DomainLevel, Education, PreviousRole, ResumeExtract
 
 # canonical skill -> (domain, spellings)
 TAXONOMY: dict[str, tuple[str, tuple[str, ...]]] = {
-    "Python": ("backend", ("python",)), "Django": ("backend", ("django",)), "FastAPI": ("backend", ("fastapi",)),
-    "Flask": ("backend", ("flask",)), "Node.js": ("backend", ("node.js", "nodejs", "node")), "Express": ("backend", ("express",)),
-    "Java": ("backend", ("java",)), "Go": ("backend", ("golang",)), "C#": ("backend", ("c#", ".net")), "Ruby": ("backend", ("ruby", "rails")),
-    "GraphQL": ("backend", ("graphql",)), "REST": ("backend", ("rest", "restful")),
-    "JavaScript": ("frontend", ("javascript", "js", "es6")), "TypeScript": ("frontend", ("typescript", "ts")),
-    "React": ("frontend", ("react", "react.js", "reactjs")), "React Native": ("mobile", ("react native",)),
-    "Next.js": ("frontend", ("next.js", "nextjs")), "Vue": ("frontend", ("vue", "vue.js")), "Angular": ("frontend", ("angular",)),
-    "HTML": ("frontend", ("html", "html5")), "CSS": ("frontend", ("css", "css3", "sass", "tailwind")), "Redux": ("frontend", ("redux",)),
-    "PostgreSQL": ("data", ("postgresql", "postgres")), "MySQL": ("data", ("mysql",)), "MongoDB": ("data", ("mongodb", "mongo")),
-    "Redis": ("data", ("redis",)), "SQL": ("data", ("sql",)), "Pandas": ("data", ("pandas",)), "Spark": ("data", ("spark", "pyspark")),
-    "Airflow": ("data", ("airflow",)), "PyTorch": ("data", ("pytorch",)), "TensorFlow": ("data", ("tensorflow",)),
-    "AWS": ("devops", ("aws", "amazon web services", "lambda", "s3")), "GCP": ("devops", ("gcp", "google cloud")),
-    "Azure": ("devops", ("azure",)), "Docker": ("devops", ("docker",)), "Kubernetes": ("devops", ("kubernetes", "k8s")),
-    "Terraform": ("devops", ("terraform",)), "CI/CD": ("devops", ("ci/cd", "github actions", "jenkins", "gitlab ci")),
-    "Linux": ("devops", ("linux",)), "Git": ("tools", ("git",)), "Jest": ("testing", ("jest",)), "Pytest": ("testing", ("pytest",)),
+    "Python": ("backend", ("python",)),
+    "Django": ("backend", ("django",)),
+    "FastAPI": ("backend", ("fastapi",)),
+    "Flask": ("backend", ("flask",)),
+    "Node.js": ("backend", ("node.js", "nodejs", "node")),
+    "Express": ("backend", ("express",)),
+    "Java": ("backend", ("java",)),
+    "Go": ("backend", ("golang",)),
+    "C#": ("backend", ("c#", ".net")),
+    "Ruby": ("backend", ("ruby", "rails")),
+    "GraphQL": ("backend", ("graphql",)),
+    "REST": ("backend", ("rest", "restful")),
+    "JavaScript": ("frontend", ("javascript", "js", "es6")),
+    "TypeScript": ("frontend", ("typescript", "ts")),
+    "React": ("frontend", ("react", "react.js", "reactjs")),
+    "React Native": ("mobile", ("react native",)),
+    "Next.js": ("frontend", ("next.js", "nextjs")),
+    "Vue": ("frontend", ("vue", "vue.js")),
+    "Angular": ("frontend", ("angular",)),
+    "HTML": ("frontend", ("html", "html5")),
+    "CSS": ("frontend", ("css", "css3", "sass", "tailwind")),
+    "Redux": ("frontend", ("redux",)),
+    "PostgreSQL": ("data", ("postgresql", "postgres")),
+    "MySQL": ("data", ("mysql",)),
+    "MongoDB": ("data", ("mongodb", "mongo")),
+    "Redis": ("data", ("redis",)),
+    "SQL": ("data", ("sql",)),
+    "Pandas": ("data", ("pandas",)),
+    "Spark": ("data", ("spark", "pyspark")),
+    "Airflow": ("data", ("airflow",)),
+    "PyTorch": ("data", ("pytorch",)),
+    "TensorFlow": ("data", ("tensorflow",)),
+    "AWS": ("devops", ("aws", "amazon web services", "lambda", "s3")),
+    "GCP": ("devops", ("gcp", "google cloud")),
+    "Azure": ("devops", ("azure",)),
+    "Docker": ("devops", ("docker",)),
+    "Kubernetes": ("devops", ("kubernetes", "k8s")),
+    "Terraform": ("devops", ("terraform",)),
+    "CI/CD": ("devops", ("ci/cd", "github actions", "jenkins", "gitlab ci")),
+    "Linux": ("devops", ("linux",)),
+    "Git": ("tools", ("git",)),
+    "Jest": ("testing", ("jest",)),
+    "Pytest": ("testing", ("pytest",)),
     "Playwright": ("testing", ("playwright", "cypress", "selenium")),
 }
 DEGREE = re.compile(r"\b(Bachelor|Master|PhD|Doctor|Diploma|Associate|Certificate|B\.?Sc|M\.?Sc|BEng|MEng|MBA)\b[^\n,]*", re.I)
@@ -92,7 +120,7 @@ def _roles(lines: list[str]) -> list[PreviousRole]:
         parts = [part.strip() for part in re.split(r",| at | \| ", before) if part.strip()]
         if not parts:
             continue
-        (start, end), = _ranges(span.group(0)) or [(0, 0)]
+        ((start, end),) = _ranges(span.group(0)) or [(0, 0)]
         roles.append(PreviousRole(title=parts[0], company=parts[1] if len(parts) > 1 else None, years=float(max(0, end - start)) or None))
     return roles
 
@@ -116,5 +144,6 @@ def extract(text: str) -> ResumeExtraction:
     skills = _skills(text)
     spans = _ranges(text)
     years = _experience_years(text, spans)
-    return ResumeExtraction(skills=skills, experience_years=years, education=_education(lines), previous_roles=_roles(lines),
-                            technical_domains=_domains(skills, years))
+    return ResumeExtraction(
+        skills=skills, experience_years=years, education=_education(lines), previous_roles=_roles(lines), technical_domains=_domains(skills, years)
+    )

@@ -18,11 +18,15 @@ def score(turns: list[TranscriptTurn]) -> ScoringResult:
     for skill, skill_turns in sorted(by_skill.items()):
         value = round(fmean(t.evaluation.score for t in skill_turns))
         best = max(skill_turns, key=lambda t: t.evaluation.score)
-        skill_scores.append(SkillScore(
-            skill=skill, score=value, evidence_message_ids=[t.answer_message_id for t in skill_turns],
-            reasoning=f"{len(skill_turns)} answer(s) on {skill}; best: {best.evaluation.rationale}",
-            confidence=round(min(0.9, 0.4 + 0.15 * len(skill_turns)), 2),
-        ))
+        skill_scores.append(
+            SkillScore(
+                skill=skill,
+                score=value,
+                evidence_message_ids=[t.answer_message_id for t in skill_turns],
+                reasoning=f"{len(skill_turns)} answer(s) on {skill}; best: {best.evaluation.rationale}",
+                confidence=round(min(0.9, 0.4 + 0.15 * len(skill_turns)), 2),
+            )
+        )
     weights = [PHASE_WEIGHT[t.phase] for t in answered]
     overall = round(sum(t.evaluation.score * w for t, w in zip(answered, weights, strict=True)) / sum(weights)) if answered else 0
     strengths = [s.skill for s in sorted(skill_scores, key=lambda s: -s.score) if s.score >= 70][:5]
@@ -30,8 +34,15 @@ def score(turns: list[TranscriptTurn]) -> ScoringResult:
     hedged = [t.answer_message_id for t in answered if t.evaluation.hedging]
     observations = []
     if len(hedged) >= max(3, len(answered) // 2):
-        observations.append(IntegrityObservation(type="frequent_uncertainty", severity="low", message_ids=hedged,
-                                                 explanation="The candidate expressed uncertainty in many answers.", confidence=0.6))
+        observations.append(
+            IntegrityObservation(
+                type="frequent_uncertainty",
+                severity="low",
+                message_ids=hedged,
+                explanation="The candidate expressed uncertainty in many answers.",
+                confidence=0.6,
+            )
+        )
     reached_advanced = any(t.phase == "advanced" for t in answered)
     if overall >= 75:
         actions = ["Advance to a technical interview with the hiring team", "Verify depth on the strongest skills with a practical task"]
@@ -39,7 +50,16 @@ def score(turns: list[TranscriptTurn]) -> ScoringResult:
         actions = ["Consider for a follow-up interview focused on the weaker skills", "Review the transcript for the advanced-phase answers"]
     else:
         actions = ["Not ready for this role now; share the resume feedback and learning resources", "Keep in the talent pool for junior roles"]
-    reasoning = (f"Weighted mean of {len(answered)} evaluated answers (advanced answers weigh 1.5x, warmup 0.5x)"
-                 f"{'; reached the advanced phase' if reached_advanced else ''}.")
-    return ScoringResult(skill_scores=skill_scores, overall_score=overall, overall_reasoning=reasoning, strengths=strengths,
-                         weaknesses=weaknesses, integrity_observations=observations, recommended_actions=actions)
+    reasoning = (
+        f"Weighted mean of {len(answered)} evaluated answers (advanced answers weigh 1.5x, warmup 0.5x)"
+        f"{'; reached the advanced phase' if reached_advanced else ''}."
+    )
+    return ScoringResult(
+        skill_scores=skill_scores,
+        overall_score=overall,
+        overall_reasoning=reasoning,
+        strengths=strengths,
+        weaknesses=weaknesses,
+        integrity_observations=observations,
+        recommended_actions=actions,
+    )

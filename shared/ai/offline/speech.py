@@ -111,5 +111,11 @@ def transcribe(data: bytes, fmt: str) -> Transcription:
         confidence = max(0.0, min(1.0, seg.prob))  # the binding already returns a posterior probability
         segments.append(Segment(start=seg.start_frame * FRAME_SECONDS, end=seg.end_frame * FRAME_SECONDS, text=word, confidence=round(confidence, 3)))
     confidence = round(sum(s.confidence for s in segments) / len(segments), 3) if segments else 0.0
-    return Transcription(text=hypothesis.hypstr.strip(), language="en", duration_seconds=round(duration, 3), segments=segments,
-                         confidence=confidence, model=recogniser_name())
+    return Transcription(
+        text=hypothesis.hypstr.strip(),
+        language="en",
+        duration_seconds=round(duration, 3),
+        segments=segments,
+        confidence=confidence,
+        model=recogniser_name(),
+    )
