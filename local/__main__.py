@@ -21,7 +21,7 @@ import urllib.error
 import urllib.request
 
 from local import config, migrate, postgres
-from local.paths import LOCAL_DIR
+from local.paths import LOCAL_DIR, OPENAPI_JSON
 
 PID_FILE = LOCAL_DIR / "dev.pid"
 
@@ -110,6 +110,8 @@ def cmd_up(args: argparse.Namespace) -> None:
     listener = job_listener.start(postgres.dsn())
     PID_FILE.write_text(str(os.getpid()))
     print(f"gateway:  http://127.0.0.1:{args.port}/<function>/  (try /health/)", file=sys.stderr)
+    missing = "" if OPENAPI_JSON.exists() else "  (docs/openapi.json is missing: run `make openapi`)"
+    print(f"api docs: http://127.0.0.1:{args.port}/docs  (Swagger UI){missing}", file=sys.stderr)
     print(f"supabase: {env['SUPABASE_URL']}/auth/v1 and /storage/v1", file=sys.stderr)
     print(f"postgres: {postgres.dsn()}", file=sys.stderr)
     print("Ctrl-C or `make stop` stops everything.", file=sys.stderr)

@@ -1,11 +1,13 @@
 """Function-URL gateway: serves every function of serverless.yml that has a URL at
 `http://127.0.0.1:8000/<function-name>/<path>`, converting each request into the Lambda
-function URL payload 2.0 event, and runs scheduled functions at their rate/cron.
+function URL payload 2.0 event, and runs scheduled functions at their rate/cron. It also serves
+Swagger UI for the whole API at `/docs` (local only: the deployed functions have no such page).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import importlib
 import json
 import multiprocessing
@@ -18,7 +20,9 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cached_property, lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -26,7 +30,7 @@ from urllib.parse import parse_qsl, urlsplit
 import yaml
 
 from local import schedule
-from local.paths import SERVERLESS_YML
+from local.paths import OPENAPI_JSON, SERVERLESS_YML
 
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # Lambda's synchronous invocation payload limit
 TEXT_TYPES = (
@@ -182,6 +186,120 @@ def _envelope(status: int, code: str, message: str, request_id: str) -> bytes:
     return json.dumps({"success": False, "error": {"code": code, "message": message, "request_id": request_id}}).encode()
 
 
+DOCS = "docs"  # the first path segment the gateway answers itself; no function may be named so
+SWAGGER_UI = resources.files("aws_lambda_powertools.event_handler.openapi.swagger_ui")
+DOCS_HEADERS = [
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+    # Everything comes from this origin; Swagger UI's stylesheet embeds data: SVGs and React sets inline styles.
+    (
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+]
+DOCS_PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <title>API docs (local gateway)</title>
+  <link rel="icon" href="data:,">
+  <link rel="stylesheet" href="/docs/swagger-ui.css">
+</head>
+<body>
+  <div id="swagger-ui"></div>
+  <script src="/docs/swagger-ui-bundle.js"></script>
+  <script src="/docs/swagger-initializer.js"></script>
+</body>
+</html>
+"""
+# A separate file rather than an inline script, so the page's CSP can refuse inline scripts.
+DOCS_INITIALIZER = """window.ui = SwaggerUIBundle({
+  url: "/docs/openapi.json",
+  dom_id: "#swagger-ui",
+  presets: [SwaggerUIBundle.presets.apis],
+  layout: "BaseLayout",
+  deepLinking: true,
+  filter: true,
+  displayRequestDuration: true,
+  persistAuthorization: true,
+  validatorUrl: null,
+});
+"""
+
+
+@dataclass(frozen=True)
+class Asset:
+    content_type: str
+    body: bytes
+
+    @cached_property
+    def etag(self) -> str:
+        return '"' + hashlib.sha256(self.body).hexdigest()[:20] + '"'
+
+
+@lru_cache(maxsize=1)
+def docs_assets() -> dict[str, Asset]:
+    """Swagger UI's files as bundled with the installed Powertools, plus our initializer, by URL path."""
+    javascript, css = "application/javascript; charset=utf-8", "text/css; charset=utf-8"
+    return {
+        "/docs/swagger-ui-bundle.js": Asset(javascript, SWAGGER_UI.joinpath("swagger-ui-bundle.min.js").read_bytes()),
+        "/docs/swagger-ui.css": Asset(css, SWAGGER_UI.joinpath("swagger-ui.min.css").read_bytes()),
+        "/docs/swagger-initializer.js": Asset(javascript, DOCS_INITIALIZER.encode()),
+    }
+
+
+def openapi_document(origin: str, path: Path = OPENAPI_JSON) -> dict[str, Any] | None:
+    """The committed OpenAPI document with its servers replaced by `origin` (and any per-path or
+    per-operation servers dropped), so "Try it out" calls the local functions on the page's own
+    origin; None when the document was not generated yet."""
+    try:
+        document = json.loads(path.read_text())
+    except FileNotFoundError:
+        return None
+    document["servers"] = [{"url": origin, "description": "local gateway"}]
+    for item in (document.get("paths") or {}).values():
+        if not isinstance(item, dict):
+            continue
+        item.pop("servers", None)
+        for operation in item.values():
+            if isinstance(operation, dict):
+                operation.pop("servers", None)
+    return document
+
+
+def serve_docs(
+    method: str, path: str, headers: list[tuple[str, str]], request_id: str, openapi_path: Path = OPENAPI_JSON
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body for a request under /docs: the Swagger UI page, its assets and the
+    OpenAPI document read at request time (so a regenerated file shows on reload)."""
+    base = [("X-Request-Id", request_id), *DOCS_HEADERS]
+    as_json = [("Content-Type", "application/json"), ("Cache-Control", "no-store"), *base]
+    if method not in ("GET", "HEAD"):
+        return 405, [*as_json, ("Allow", "GET, HEAD")], _envelope(405, "METHOD_NOT_ALLOWED", "The docs are read-only.", request_id)
+    request_headers = {name.lower(): value for name, value in headers}
+    if path in ("/docs", "/docs/"):
+        return 200, [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"), *base], DOCS_PAGE.encode()
+    if path == "/docs/openapi.json":
+        origin = "http://" + request_headers.get("host", "127.0.0.1")
+        try:
+            document = openapi_document(origin, openapi_path)
+        except json.JSONDecodeError:
+            return 500, as_json, _envelope(500, "INTERNAL_ERROR", "docs/openapi.json is not valid JSON: run `make openapi`.", request_id)
+        if document is None:
+            return 404, as_json, _envelope(404, "NOT_FOUND", "docs/openapi.json does not exist yet: run `make openapi`.", request_id)
+        return 200, as_json, json.dumps(document).encode()
+    asset = docs_assets().get(path)
+    if asset is None:
+        return 404, as_json, _envelope(404, "NOT_FOUND", "No such docs file.", request_id)
+    # Revalidated on every load (cheap on loopback) so a Powertools upgrade never leaves a stale bundle.
+    cache = [("ETag", asset.etag), ("Cache-Control", "no-cache"), *base]
+    if request_headers.get("if-none-match") == asset.etag:
+        return 304, cache, b""
+    return 200, [("Content-Type", asset.content_type), *cache], asset.body
+
+
 def log_line(**fields: Any) -> None:
     fields["timestamp"] = datetime.now(UTC).isoformat()
     sys.stderr.write(json.dumps({"service": "gateway", **fields}) + "\n")
@@ -202,6 +320,8 @@ class Gateway:
     """Routes HTTP requests to handlers and fires schedules."""
 
     def __init__(self, specs: dict[str, FunctionSpec], workers: int | None = None):
+        if DOCS in specs:
+            raise ValueError(f"serverless.yml declares a function named {DOCS!r}: the local gateway serves Swagger UI at /{DOCS}")
         self.specs = specs
         self.workers = workers or int(os.environ.get("TEAMIFIED_GATEWAY_WORKERS") or DEFAULT_WORKERS)
         self._pool: ProcessPoolExecutor | None = None
@@ -230,6 +350,8 @@ class Gateway:
         parts = urlsplit(target)
         function_name, _, rest = parts.path.lstrip("/").partition("/")
         request_id = str(uuid.uuid4())
+        if function_name == DOCS:
+            return serve_docs(method, parts.path, headers, request_id)
         spec = self.specs.get(function_name)
         if spec is None or not spec.url:
             return (
