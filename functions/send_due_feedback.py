@@ -1,5 +1,7 @@
 """send-due-feedback (every 5 minutes): approve and queue feedback past its auto-send time."""
 
+from typing import Any
+
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared.logs import logger
@@ -7,7 +9,7 @@ from shared.services.feedback import send_due
 
 
 @logger.inject_lambda_context(clear_state=True)
-def handler(event: dict, context: LambdaContext) -> dict:
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     queued = send_due()
     logger.info("due feedback queued", extra={"queued": queued})
     return {"queued": queued}

@@ -4,6 +4,9 @@
 request.jwt.claims), so row-level security decides what the caller sees. `service_transaction()`
 is trusted system work as service_role (BYPASSRLS). Prepared statements are off so that the
 Supabase pooler in transaction mode works.
+
+Every connection returns rows as dicts (`Connection` below), so `cursor.fetchone()` is
+`dict[str, Any] | None`; `one(cursor)` is for queries that always return a row.
 """
 
 from __future__ import annotations
@@ -12,24 +15,34 @@ import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeAlias
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 from shared.errors import ServiceUnavailable
 from shared.settings import get_settings
 
+Connection: TypeAlias = psycopg.Connection[DictRow]
 
-def _configure(conn: psycopg.Connection) -> None:
+
+def one(cursor: psycopg.Cursor[DictRow]) -> DictRow:
+    """The next row of a query that always returns one (`select count(*)`, `insert ... returning`)."""
+    row = cursor.fetchone()
+    if row is None:
+        raise RuntimeError("The query returned no row where one was expected.")
+    return row
+
+
+def _configure(conn: Connection) -> None:
     conn.prepare_threshold = None
 
 
 @lru_cache
-def get_pool() -> ConnectionPool:
+def get_pool() -> ConnectionPool[Connection]:
     settings = get_settings()
-    pool = ConnectionPool(
+    pool: ConnectionPool[Connection] = ConnectionPool(
         settings.database_url.get_secret_value(),
         min_size=settings.db_pool_min_size,
         max_size=settings.db_pool_max_size,
@@ -53,7 +66,7 @@ def close_pool() -> None:
 
 
 @contextmanager
-def user_transaction(claims: Mapping[str, Any]) -> Iterator[psycopg.Connection]:
+def user_transaction(claims: Mapping[str, Any]) -> Iterator[Connection]:
     """A transaction as the authenticated caller: RLS policies see auth.uid() and auth.jwt()."""
     with get_pool().connection() as conn, conn.transaction():
         conn.execute(
@@ -66,7 +79,7 @@ def user_transaction(claims: Mapping[str, Any]) -> Iterator[psycopg.Connection]:
 
 
 @contextmanager
-def anon_transaction() -> Iterator[psycopg.Connection]:
+def anon_transaction() -> Iterator[Connection]:
     """A transaction as an unauthenticated client (role anon)."""
     with get_pool().connection() as conn, conn.transaction():
         conn.execute(
@@ -77,7 +90,7 @@ def anon_transaction() -> Iterator[psycopg.Connection]:
 
 
 @contextmanager
-def service_transaction() -> Iterator[psycopg.Connection]:
+def service_transaction() -> Iterator[Connection]:
     """A transaction as service_role, for trusted system work (jobs, schedules, auth flows)."""
     with get_pool().connection() as conn, conn.transaction():
         conn.execute(
@@ -87,7 +100,7 @@ def service_transaction() -> Iterator[psycopg.Connection]:
         yield conn
 
 
-def become_service(conn: psycopg.Connection) -> None:
+def become_service(conn: Connection) -> None:
     """Continue the current transaction as service_role, after the caller's own RLS-checked writes,
     so that their follow-up system work (an outbox row, a job) commits or rolls back with them."""
     conn.execute(

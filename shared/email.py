@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import boto3
 from botocore.config import Config
@@ -16,6 +16,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 from shared.errors import UpstreamFailed
 from shared.logs import logger
 from shared.settings import get_settings
+
+if TYPE_CHECKING:  # the boto3 stubs are a development dependency only
+    from mypy_boto3_sesv2.type_defs import BodyTypeDef
 
 
 @dataclass(frozen=True)
@@ -65,7 +68,7 @@ class SesBackend:
         )
 
     def send(self, message: EmailMessage) -> str:
-        body = {"Text": {"Data": message.text, "Charset": "UTF-8"}}
+        body: BodyTypeDef = {"Text": {"Data": message.text, "Charset": "UTF-8"}}
         if message.html:
             body["Html"] = {"Data": message.html, "Charset": "UTF-8"}
         try:

@@ -48,8 +48,11 @@ def file_field(event: LambdaFunctionUrlEvent, field: str, max_bytes: int) -> Upl
         file_name = part.get_filename()
         if file_name is None:
             raise BadRequest(f"The form field '{field}' must be a file.")
-        payload = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)
         return UploadedFile(
-            field=field, file_name=file_name, content_type=part.get_content_type() if part.get("content-type") else None, data=payload
+            field=field,
+            file_name=file_name,
+            content_type=part.get_content_type() if part.get("content-type") else None,
+            data=payload if isinstance(payload, bytes) else b"",
         )
     raise BadRequest(f"The form field '{field}' is missing.", details={"field": field})

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 
-from shared.db import service_transaction
+from shared.db import one, service_transaction
 from shared.errors import AccountLocked
 from shared.settings import get_settings
 
@@ -19,7 +19,7 @@ def _key(email: str) -> str:
 def ensure_not_locked(email: str) -> None:
     """Raise AccountLocked with the remaining lock time when the account is locked."""
     with service_transaction() as conn:
-        row = conn.execute("select private.login_lock_remaining(%s) as seconds", [_key(email)]).fetchone()
+        row = one(conn.execute("select private.login_lock_remaining(%s) as seconds", [_key(email)]))
     if row["seconds"] > 0:
         raise AccountLocked(retry_after=row["seconds"])
 

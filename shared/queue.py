@@ -15,9 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import psycopg
-
-from shared.db import service_transaction
+from shared.db import Connection, one, service_transaction
 from shared.logs import logger
 
 JobHandler = Callable[[dict[str, Any]], dict[str, Any] | None]
@@ -45,7 +43,7 @@ class RetryPolicy:
 
     def delay(self, attempt: int) -> int:
         """Seconds to wait before the next attempt after failed attempt number `attempt` (1-based)."""
-        raw = min(self.max_seconds, self.base_seconds * 2 ** max(0, attempt - 1))
+        raw = min(self.max_seconds, self.base_seconds * 2.0 ** max(0, attempt - 1))
         spread = raw * self.jitter
         return max(1, round(raw + self.rng.uniform(-spread, spread)))
 
@@ -72,7 +70,7 @@ def registered_kinds() -> list[str]:
 
 
 def enqueue(
-    conn: psycopg.Connection,
+    conn: Connection,
     kind: str,
     payload: dict[str, Any],
     dedupe_key: str | None = None,
@@ -80,10 +78,12 @@ def enqueue(
     max_attempts: int = 3,
 ) -> int:
     """Queue a job inside the caller's transaction; returns its id (the existing one on a dedupe hit)."""
-    row = conn.execute(
-        "select private.enqueue_job(%s, %s::jsonb, %s, coalesce(%s, now()), %s) as id",
-        [kind, json.dumps(payload), dedupe_key, run_after, max_attempts],
-    ).fetchone()
+    row = one(
+        conn.execute(
+            "select private.enqueue_job(%s, %s::jsonb, %s, coalesce(%s, now()), %s) as id",
+            [kind, json.dumps(payload), dedupe_key, run_after, max_attempts],
+        )
+    )
     return int(row["id"])
 
 
@@ -160,14 +160,14 @@ def _call_on_dead(job: dict[str, Any], exc: BaseException) -> None:
         logger.exception("dead-job handler failed", extra={"job_id": job["id"], "kind": job["kind"]})
 
 
-def _fail(job: dict[str, Any], worker: str, exc: BaseException, started: float, *, permanent: bool, log: dict) -> str:
+def _fail(job: dict[str, Any], worker: str, exc: BaseException, started: float, *, permanent: bool, log: dict[str, Any]) -> str:
     error = str(exc) if permanent else f"{type(exc).__name__}: {exc}"
     duration_ms = int((time.perf_counter() - started) * 1000)
     delay = _POLICIES.get(job["kind"], DEFAULT_POLICY).delay(job["attempts"])
     with service_transaction() as conn:
-        status = conn.execute(
-            "select private.fail_job(%s, %s, %s, %s, %s, %s) as status", [job["id"], worker, error, delay, duration_ms, permanent]
-        ).fetchone()["status"]
+        status = one(
+            conn.execute("select private.fail_job(%s, %s, %s, %s, %s, %s) as status", [job["id"], worker, error, delay, duration_ms, permanent])
+        )["status"]
     logger.warning("job failed", extra={**log, "duration_ms": duration_ms, "new_status": status, "error_type": type(exc).__name__})
     if status == "dead":
         _call_on_dead(job, exc)

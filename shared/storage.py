@@ -4,13 +4,18 @@ for system work."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 import httpx
-from storage3.exceptions import StorageApiError, StorageException
+from storage3.exceptions import StorageApiError
+from storage3.utils import StorageException
 
 from shared.errors import AppError, NotFound, PayloadTooLarge, ServiceUnavailable, ValidationFailed
 from supabase import Client
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def _translate(exc: Exception) -> AppError:
@@ -26,7 +31,7 @@ def _translate(exc: Exception) -> AppError:
     return ServiceUnavailable("File storage is temporarily unavailable.")
 
 
-def _call(func, *args: Any, **kwargs: Any) -> Any:
+def _call(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     try:
         return func(*args, **kwargs)
     except (StorageApiError, StorageException, httpx.HTTPError) as exc:
@@ -46,10 +51,10 @@ def remove(client: Client, bucket: str, path: str) -> None:
 
 
 def signed_url(client: Client, bucket: str, path: str, expires_in: int) -> str:
-    result = _call(client.storage.from_(bucket).create_signed_url, path, expires_in)
-    if not result.get("signedURL"):
+    url = _call(client.storage.from_(bucket).create_signed_url, path, expires_in).get("signedURL")
+    if not url:
         raise NotFound("The file was not found.")
-    return result["signedURL"]
+    return url
 
 
 def signed_upload_url(client: Client, bucket: str, path: str) -> dict[str, str]:

@@ -9,9 +9,11 @@ import json
 import math
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import openai
+from openai.types.chat import ChatCompletionMessageParam
+from openai.types.realtime import RealtimeSessionCreateRequestParam
 from pydantic import BaseModel
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
@@ -39,6 +41,7 @@ from shared.settings import Settings
 RETRYABLE = (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
 TTS_MAX_CHARACTERS = 4096
 T = TypeVar("T", bound=BaseModel)
+R = TypeVar("R")
 
 
 class OpenAIProvider:
@@ -57,7 +60,7 @@ class OpenAIProvider:
 
     # -- plumbing -----------------------------------------------------------------------------
 
-    def _call(self, operation: str, func: Callable[[], Any]) -> Any:
+    def _call(self, operation: str, func: Callable[[], R]) -> R:
         """Run one SDK call under the breaker and the retry policy; map failures to our errors."""
         try:
             self.breaker.before_call()
@@ -87,7 +90,10 @@ class OpenAIProvider:
         prompt = prompts.load(task)
         model = self.settings.openai_chat_model
         client = self.client.with_options(timeout=self.settings.openai_chat_timeout_s)
-        messages = [{"role": "system", "content": prompt.text}, {"role": "user", "content": json.dumps(payload, default=str)}]
+        messages: list[ChatCompletionMessageParam] = [
+            {"role": "system", "content": prompt.text},
+            {"role": "user", "content": json.dumps(payload, default=str)},
+        ]
         completion = self._call(task, lambda: client.chat.completions.parse(model=model, messages=messages, response_format=output, temperature=0.2))
         message = completion.choices[0].message
         if message.parsed is None:
@@ -169,9 +175,11 @@ class OpenAIProvider:
         return Generated(speech, AIUsage(provider=self.name, model=model, characters=len(text), cost_usd=costs.speech_cost(model, len(text))))
 
     def create_realtime_secret(self, session: dict[str, Any], ttl_seconds: int = 600) -> Generated[RealtimeSecret]:
+        # The provider interface takes the session as vendor-neutral JSON; the SDK sends it unchanged.
+        request = cast(RealtimeSessionCreateRequestParam, session)
         result = self._call(
             "realtime_secret",
-            lambda: self.client.realtime.client_secrets.create(expires_after={"anchor": "created_at", "seconds": ttl_seconds}, session=session),
+            lambda: self.client.realtime.client_secrets.create(expires_after={"anchor": "created_at", "seconds": ttl_seconds}, session=request),
         )
         secret = RealtimeSecret(value=result.value, expires_at=result.expires_at, session=result.session.model_dump(exclude_none=True))
         return Generated(secret, AIUsage(provider=self.name, model=str(session.get("model", self.settings.openai_realtime_model))))

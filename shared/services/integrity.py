@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -55,7 +55,7 @@ class AnswerSample:
 class IntegrityFlag(BaseModel):
     type: str
     severity: Severity
-    evidence: dict = Field(description="message_ids and the measured figures")
+    evidence: dict[str, Any] = Field(description="message_ids and the measured figures")
     confidence: float = Field(ge=0, le=1)
 
 
@@ -106,17 +106,20 @@ def _hesitant_speech(answers: list[AnswerSample]) -> list[IntegrityFlag]:
     """Spoken answers far slower than conversational speech (long pauses, searching for words) in
     most of the interview: a low-severity note for the recruiter, not an accusation."""
     slow = [
-        a
+        (a, a.words / seconds)
         for a in answers
-        if (a.audio_duration_seconds or 0) >= HESITANT_MIN_SECONDS and a.words / a.audio_duration_seconds < HESITANT_WORDS_PER_SECOND
+        if (seconds := a.audio_duration_seconds or 0) >= HESITANT_MIN_SECONDS and a.words / seconds < HESITANT_WORDS_PER_SECOND
     ]
     spoken = [a for a in answers if a.audio_duration_seconds]
     if not slow or len(slow) < max(2, len(spoken) // 2):
         return []
-    rates = [round(a.words / a.audio_duration_seconds, 2) for a in slow]
+    rates = [round(rate, 2) for _, rate in slow]
     return [
         IntegrityFlag(
-            type="hesitant_speech", severity="low", confidence=0.4, evidence={"message_ids": [a.message_id for a in slow], "words_per_second": rates}
+            type="hesitant_speech",
+            severity="low",
+            confidence=0.4,
+            evidence={"message_ids": [a.message_id for a, _ in slow], "words_per_second": rates},
         )
     ]
 
@@ -131,10 +134,10 @@ def _long_silence_then_polished(answers: list[AnswerSample]) -> list[IntegrityFl
 
 
 def _uniform_timing(answers: list[AnswerSample]) -> list[IntegrityFlag]:
-    timed = [answer for answer in answers if answer.response_time_seconds and answer.response_time_seconds > 0]
+    timed = [(answer, seconds) for answer in answers if (seconds := answer.response_time_seconds) and seconds > 0]
     if len(timed) < UNIFORM_TIMING_MIN_ANSWERS:
         return []
-    times = [answer.response_time_seconds for answer in timed]
+    times = [time for _, time in timed]
     mean = statistics.fmean(times)
     variation = statistics.pstdev(times) / mean if mean else 0.0
     if variation > UNIFORM_TIMING_MAX_VARIATION:
@@ -143,7 +146,7 @@ def _uniform_timing(answers: list[AnswerSample]) -> list[IntegrityFlag]:
         IntegrityFlag(
             type="uniform_response_timing",
             severity="low",
-            evidence={"message_ids": [answer.message_id for answer in timed], "coefficient_of_variation": round(variation, 3)},
+            evidence={"message_ids": [answer.message_id for answer, _ in timed], "coefficient_of_variation": round(variation, 3)},
             confidence=0.5,
         )
     ]

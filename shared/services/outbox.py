@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import psycopg
-
+from shared.db import Connection, one
 from shared.email import EmailDeliveryFailed, EmailMessage, get_backend
 from shared.queue import PermanentJobError, RetryPolicy, enqueue
 
@@ -14,17 +13,19 @@ SEND_ATTEMPTS = 5
 SEND_POLICY = RetryPolicy(base_seconds=30, max_seconds=1800)
 
 
-def queue_email(conn: psycopg.Connection, to: str, subject: str, text: str, related_type: str | None = None, related_id: str | None = None) -> str:
+def queue_email(conn: Connection, to: str, subject: str, text: str, related_type: str | None = None, related_id: str | None = None) -> str:
     """Store a message and queue its delivery, inside the caller's (service-role) transaction."""
-    outbox_id = conn.execute(
-        "insert into private.email_outbox (to_address, subject, body_text, related_type, related_id) values (%s, %s, %s, %s, %s) returning id",
-        [to, subject, text, related_type, related_id],
-    ).fetchone()["id"]
+    outbox_id = one(
+        conn.execute(
+            "insert into private.email_outbox (to_address, subject, body_text, related_type, related_id) values (%s, %s, %s, %s, %s) returning id",
+            [to, subject, text, related_type, related_id],
+        )
+    )["id"]
     enqueue(conn, "email.send", {"outbox_id": str(outbox_id)}, dedupe_key=f"email.send:{outbox_id}", max_attempts=SEND_ATTEMPTS)
     return str(outbox_id)
 
 
-def deliver(conn: psycopg.Connection, outbox_id: str) -> dict[str, Any]:
+def deliver(conn: Connection, outbox_id: str) -> dict[str, Any]:
     """Send one queued message (idempotent: a sent message is not sent again)."""
     row = conn.execute("select * from private.email_outbox where id = %s for update", [outbox_id]).fetchone()
     if row is None:
@@ -46,12 +47,12 @@ def deliver(conn: psycopg.Connection, outbox_id: str) -> dict[str, Any]:
     return {"outbox_id": outbox_id, "provider_message_id": message_id}
 
 
-def count_attempt(conn: psycopg.Connection, outbox_id: str) -> None:
+def count_attempt(conn: Connection, outbox_id: str) -> None:
     """Recorded in its own transaction before sending, so failed attempts are counted too."""
     conn.execute("update private.email_outbox set attempts = attempts + 1 where id = %s and status = 'queued'", [outbox_id])
 
 
-def mark_failed(conn: psycopg.Connection, outbox_id: str, reason: str) -> None:
+def mark_failed(conn: Connection, outbox_id: str, reason: str) -> None:
     row = conn.execute(
         "update private.email_outbox set status = 'failed', last_error = %s where id = %s and status <> 'sent' returning related_type, related_id",
         [reason[:500], outbox_id],

@@ -20,6 +20,14 @@ STRONG, WEAK = 70, 40
 MAX_FOLLOW_UPS_PER_PHASE = 2
 
 
+def _zero_per_phase() -> dict[str, int]:
+    return {phase: 0 for phase in PHASES}
+
+
+def _empty_per_phase() -> dict[str, list[int]]:
+    return {phase: [] for phase in PHASES}
+
+
 class AnswerOutcome(BaseModel):
     """What the evaluator concluded about one answer."""
 
@@ -34,9 +42,9 @@ class ProgressionState(BaseModel):
     phase: Phase = "warmup"
     difficulty: int = Field(default=1, ge=1, le=5)
     questions_asked: int = 0
-    asked_in_phase: dict[str, int] = Field(default_factory=lambda: {phase: 0 for phase in PHASES})
-    scores_in_phase: dict[str, list[int]] = Field(default_factory=lambda: {phase: [] for phase in PHASES})
-    follow_ups_in_phase: dict[str, int] = Field(default_factory=lambda: {phase: 0 for phase in PHASES})
+    asked_in_phase: dict[str, int] = Field(default_factory=_zero_per_phase)
+    scores_in_phase: dict[str, list[int]] = Field(default_factory=_empty_per_phase)
+    follow_ups_in_phase: dict[str, int] = Field(default_factory=_zero_per_phase)
     skill_scores: dict[str, list[int]] = Field(default_factory=dict)
     boundaries_in_advanced: int = 0
     done: bool = False

@@ -8,11 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import psycopg
-
 from shared.ai.base import get_provider
 from shared.ai.models import AnswerEvaluation, ScoringResult, TranscriptTurn
-from shared.db import service_transaction
+from shared.db import Connection, one, service_transaction
 from shared.services import integrity
 from shared.services.progression import STRONG, WEAK
 
@@ -24,7 +22,7 @@ class NothingToScore(Exception):
     """The interview has no answered questions."""
 
 
-def load_turns(conn: psycopg.Connection, interview_id: str) -> tuple[dict[str, Any], list[TranscriptTurn]]:
+def load_turns(conn: Connection, interview_id: str) -> tuple[dict[str, Any], list[TranscriptTurn]]:
     interview = conn.execute(
         "select i.id, i.role_type, i.status, s.skill_boundaries_identified from public.interviews i"
         " left join public.interview_sessions s on s.interview_id = i.id where i.id = %s",
@@ -37,7 +35,8 @@ def load_turns(conn: psycopg.Connection, interview_id: str) -> tuple[dict[str, A
         " from public.interview_messages where interview_id = %s order by sequence_number",
         [interview_id],
     ).fetchall()
-    turns, question = [], None
+    turns: list[TranscriptTurn] = []
+    question: dict[str, Any] | None = None
     for row in rows:
         if row["message_type"] == "ai_question":
             question = row
@@ -144,9 +143,7 @@ def build_assessment(interview: dict[str, Any], turns: list[TranscriptTurn], ai:
     }
 
 
-def store(
-    conn: psycopg.Connection, interview_id: str, assessment: dict[str, Any], model: str | None, prompt_version: str | None, cost_usd: float
-) -> str:
+def store(conn: Connection, interview_id: str, assessment: dict[str, Any], model: str | None, prompt_version: str | None, cost_usd: float) -> str:
     """Replace the current assessment (the old one stays as history) in the caller's transaction."""
     conn.execute("select 1 from public.interviews where id = %s for update", [interview_id])
     conn.execute("update public.assessment_results set is_current = false where interview_id = %s and is_current", [interview_id])
@@ -183,13 +180,13 @@ def store(
         prompt_version,
         cost_usd,
     ]
-    row = conn.execute(
-        f"insert into public.assessment_results ({', '.join(columns)}) values ({', '.join(['%s'] * len(columns))}) returning id", values
-    ).fetchone()
+    row = one(
+        conn.execute(f"insert into public.assessment_results ({', '.join(columns)}) values ({', '.join(['%s'] * len(columns))}) returning id", values)
+    )
     return str(row["id"])
 
 
-def current_status(conn: psycopg.Connection, interview_id: str) -> str | None:
+def current_status(conn: Connection, interview_id: str) -> str | None:
     row = conn.execute("select status from public.assessment_results where interview_id = %s and is_current", [interview_id]).fetchone()
     return row["status"] if row else None
 

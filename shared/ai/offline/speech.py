@@ -11,11 +11,15 @@ import threading
 import warnings
 import wave
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from shared.ai.models import Segment, Speech, Transcription
 from shared.ai.offline import speech_corpus
 from shared.errors import AIUnavailable, AudioInvalid, TranscriptionFailed
 from shared.settings import get_settings
+
+if TYPE_CHECKING:  # at run time pocketsphinx is imported only when the offline recogniser first runs
+    from pocketsphinx import Decoder
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
@@ -80,7 +84,7 @@ def recogniser_name() -> str:
 
 
 @lru_cache
-def _decoder(language_model: str):
+def _decoder(language_model: str) -> Decoder:
     from pocketsphinx import Decoder
 
     extra = {"lm": speech_corpus.language_model_path()} if language_model == "domain" else {}
