@@ -1,5 +1,5 @@
 # The two commands: `make dev` (serve everything locally) and `make test` (the whole suite).
-.PHONY: dev test stop db-reset lint bootstrap bench
+.PHONY: dev test stop db-reset lint typecheck openapi bootstrap
 
 PY := .venv/bin/python
 PYTEST_ARGS ?=
@@ -10,15 +10,22 @@ bootstrap:
 dev: bootstrap
 	$(PY) -m local up
 
-test: bootstrap
-	.venv/bin/ruff check .
+test: lint typecheck
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: bootstrap
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+typecheck: bootstrap
+	.venv/bin/mypy
+
+# Regenerate docs/openapi.json from the code (a test fails while the committed file is stale).
+openapi: bootstrap
+	$(PY) -m local.openapi
 
 stop:
 	@if [ -x $(PY) ]; then $(PY) -m local stop; fi
 
 db-reset: bootstrap
 	$(PY) -m local db-reset
-
-lint: bootstrap
-	.venv/bin/ruff check .

@@ -2,22 +2,31 @@
 
 from uuid import UUID
 
-from shared.auth import authenticate
-from shared.http import create_app, make_handler, ok
+from aws_lambda_powertools.event_handler import Response
+
+from shared.auth import AnyCaller, Manager
+from shared.errors import Conflict, NotFound
+from shared.http import Envelope, also_answers, create_app, make_handler, ok, raises, respond
+from shared.models.assessments import AssessmentView, RescoreQueued, ScoringInProgress
 from shared.services import assessments
 
 app = create_app()
 
 
 @app.get("/<interview_id>")
-def get_assessment(interview_id: UUID):
-    status, body = assessments.get(authenticate(app.current_event), str(interview_id))
-    return ok(body, status)
+@also_answers(202, "Accepted: the interview is still being scored (`{status: processing}`); poll again shortly.")
+@raises(NotFound, Conflict)
+def get_assessment(interview_id: UUID, caller: AnyCaller) -> Response[Envelope[AssessmentView]]:
+    """The interview's assessment: the candidate's view for the candidate, everything with history for staff."""
+    result = assessments.get(caller, str(interview_id))
+    return respond(result, 202 if isinstance(result, ScoringInProgress) else 200)
 
 
-@app.post("/<interview_id>/rescore")
-def rescore(interview_id: UUID):
-    return ok(assessments.rescore(authenticate(app.current_event), str(interview_id)), 202)
+@app.post("/<interview_id>/rescore", status_code=202)
+@raises(NotFound, Conflict)
+def rescore(interview_id: UUID, caller: Manager) -> Envelope[RescoreQueued]:
+    """Score the interview again (recruiters and admins); the earlier result stays as history."""
+    return ok(assessments.rescore(caller, str(interview_id)))
 
 
 handler = make_handler(app)

@@ -2,52 +2,73 @@
 
 from uuid import UUID
 
-from shared.auth import authenticate, bearer_token, require_role
-from shared.http import create_app, make_handler, ok
+from shared.auth import Admin, AnyCaller
+from shared.errors import AccountDisabled, AccountLocked, EmailTaken, InvalidCredentials, InvalidRefreshToken, NotFound, RateLimited
+from shared.http import Envelope, create_app, make_handler, ok, raises
+from shared.models.accounts import (
+    AuthResult,
+    Credentials,
+    LogoutResult,
+    NewRecruiter,
+    RecruiterChange,
+    RefreshRequest,
+    Registration,
+    SessionResult,
+    UserResult,
+)
 from shared.services import accounts
-from shared.services.accounts import Credentials, NewRecruiter, RecruiterChange, RefreshRequest, Registration
 
 app = create_app()
 
 
-@app.post("/register")
-def register(registration: Registration):
+@app.post("/register", status_code=201)
+@raises(EmailTaken, RateLimited)
+def register(registration: Registration) -> Envelope[AuthResult]:
+    """Create a candidate account and sign it in."""
     source_ip = app.current_event.request_context.http.source_ip
-    return ok(accounts.register(registration, source_ip), 201)
+    return ok(accounts.register(registration, source_ip))
 
 
 @app.post("/login")
-def login(credentials: Credentials):
+@raises(InvalidCredentials, AccountLocked, AccountDisabled)
+def login(credentials: Credentials) -> Envelope[AuthResult]:
+    """Sign in with email and password (repeated failures lock the account for a while)."""
     return ok(accounts.login(credentials))
 
 
 @app.post("/refresh")
-def refresh(request: RefreshRequest):
-    return ok({"session": accounts.refresh(request)})
+@raises(InvalidRefreshToken, AccountDisabled)
+def refresh(request: RefreshRequest) -> Envelope[SessionResult]:
+    """Exchange a refresh token (single use) for a new session."""
+    return ok(SessionResult(session=accounts.refresh(request)))
 
 
 @app.post("/logout")
-def logout():
-    authenticate(app.current_event)
-    accounts.logout(bearer_token(app.current_event))
-    return ok({"logged_out": True})
+def logout(caller: AnyCaller) -> Envelope[LogoutResult]:
+    """End every session of the caller (their refresh tokens stop working)."""
+    accounts.logout(caller.access_token)
+    return ok(LogoutResult())
 
 
 @app.get("/me")
-def me():
-    return ok({"user": accounts.me(authenticate(app.current_event))})
+@raises(NotFound)
+def me(caller: AnyCaller) -> Envelope[UserResult]:
+    """The caller's profile."""
+    return ok(UserResult(user=accounts.me(caller)))
 
 
-@app.post("/recruiters")
-def create_recruiter(new: NewRecruiter):
-    require_role(authenticate(app.current_event), "admin")
-    return ok({"user": accounts.create_recruiter(new)}, 201)
+@app.post("/recruiters", status_code=201)
+@raises(EmailTaken)
+def create_recruiter(new: NewRecruiter, caller: Admin) -> Envelope[UserResult]:
+    """Create a recruiter, admin or viewer account (admins only)."""
+    return ok(UserResult(user=accounts.create_recruiter(new)))
 
 
 @app.patch("/recruiters/<recruiter_id>")
-def change_recruiter(recruiter_id: UUID, change: RecruiterChange):
-    require_role(authenticate(app.current_event), "admin")
-    return ok({"user": accounts.change_recruiter(str(recruiter_id), change)})
+@raises(NotFound)
+def change_recruiter(recruiter_id: UUID, change: RecruiterChange, caller: Admin) -> Envelope[UserResult]:
+    """Change a recruiter's role or (de)activate the account (admins only)."""
+    return ok(UserResult(user=accounts.change_recruiter(str(recruiter_id), change)))
 
 
 handler = make_handler(app)

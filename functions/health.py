@@ -3,7 +3,7 @@
 from pydantic import BaseModel
 
 from shared.db import ping
-from shared.http import create_app, make_handler, ok
+from shared.http import Envelope, create_app, make_handler, ok
 from shared.settings import get_settings
 
 app = create_app()
@@ -16,7 +16,8 @@ class Health(BaseModel):
 
 
 @app.get("/")
-def get_health():
+def get_health() -> Envelope[Health]:
+    """Liveness: answers 503 when the database cannot be reached."""
     ping()
     return ok(Health(status="ok", database="ok", version=get_settings().version))
 

@@ -2,18 +2,25 @@
 
 from uuid import UUID
 
-from shared.auth import authenticate, bearer_token
-from shared.http import create_app, make_handler, ok
+from shared.auth import Candidate
+from shared.errors import AIFailed, AIUnavailable, AudioInvalid, Conflict, InterviewNotActive, NotFound, PayloadTooLarge, TranscriptionFailed
+from shared.http import Envelope, create_app, make_handler, ok, raises
+from shared.models.interviews import TurnRequest, TurnResult
 from shared.services import turns
-from shared.services.turns import TurnRequest
 
 app = create_app()
 
 
 @app.post("/<interview_id>")
-def process(interview_id: UUID, request: TurnRequest):
-    caller = authenticate(app.current_event)
-    return ok(turns.process_turn(caller, bearer_token(app.current_event), str(interview_id), request))
+@raises(NotFound, Conflict, InterviewNotActive, AudioInvalid, TranscriptionFailed, PayloadTooLarge, AIUnavailable, AIFailed)
+def process(interview_id: UUID, request: TurnRequest, caller: Candidate) -> Envelope[TurnResult]:
+    """Answer the outstanding question by text or speech; returns the next question, or done.
+
+    A repeated `client_turn_id` returns the first result (`replayed: true`); of two simultaneous
+    answers to the same question one applies and the other gets 409. Audio that cannot be read or
+    transcribed is refused with nothing stored.
+    """
+    return ok(turns.process_turn(caller, str(interview_id), request))
 
 
 handler = make_handler(app)

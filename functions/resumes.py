@@ -3,62 +3,101 @@ delete, activate, recruiter re-parse."""
 
 from uuid import UUID
 
-from shared.auth import authenticate, bearer_token
+from aws_lambda_powertools.event_handler import Response
+
+from shared.auth import AnyCaller, Candidate, Manager
+from shared.errors import BadRequest, NotFound, PayloadTooLarge, ServiceUnavailable, UnsupportedMediaType, ValidationFailed
 from shared.forms import file_field
-from shared.http import create_app, make_handler, ok
+from shared.http import Envelope, create_app, make_handler, no_content, ok, raises
+from shared.models.resumes import (
+    DownloadUrl,
+    ReparseQueued,
+    ResumeDetailResult,
+    ResumeList,
+    ResumeResult,
+    UploadUrl,
+    UploadUrlRequest,
+)
 from shared.services import resumes
 from shared.services.resume_files import MAX_RESUME_BYTES
-from shared.services.resumes import UploadUrlRequest
 
 MULTIPART_OVERHEAD = 64 * 1024
 
 app = create_app()
 
 
-@app.post("/upload")
-def upload():
-    caller = authenticate(app.current_event)
+MULTIPART_BODY = {
+    "required": True,
+    "content": {
+        "multipart/form-data": {
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary", "description": "The resume: PDF or DOCX, up to 10 MB."}},
+            }
+        }
+    },
+}
+
+
+@app.post("/upload", status_code=201, openapi_extensions={"requestBody": MULTIPART_BODY})
+@raises(BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed, ServiceUnavailable)
+def upload(caller: Candidate) -> Envelope[ResumeResult]:
+    """Upload a resume as multipart/form-data (field `file`: PDF or DOCX); parsing starts at once.
+
+    The request body is `multipart/form-data` with one file field named `file`.
+    """
     file = file_field(app.current_event, "file", max_bytes=MAX_RESUME_BYTES + MULTIPART_OVERHEAD)
-    return ok({"resume": resumes.upload(caller, bearer_token(app.current_event), file)}, 201)
+    return ok(ResumeResult(resume=resumes.upload(caller, file)))
 
 
-@app.post("/upload-url")
-def upload_url(request: UploadUrlRequest):
-    caller = authenticate(app.current_event)
-    return ok(resumes.upload_url(caller, bearer_token(app.current_event), request), 201)
+@app.post("/upload-url", status_code=201)
+@raises(PayloadTooLarge)
+def upload_url(request: UploadUrlRequest, caller: Candidate) -> Envelope[UploadUrl]:
+    """A signed Storage URL to PUT a large resume to; the upload creates the resume."""
+    return ok(resumes.upload_url(caller, request))
 
 
 @app.get("/")
-def list_resumes():
-    return ok({"resumes": resumes.list_own(authenticate(app.current_event))})
+def list_resumes(caller: Candidate) -> Envelope[ResumeList]:
+    """The caller's resumes, newest first."""
+    return ok(ResumeList(resumes=resumes.list_own(caller)))
 
 
 @app.get("/<resume_id>")
-def get_resume(resume_id: UUID):
-    return ok({"resume": resumes.get(authenticate(app.current_event), str(resume_id))})
+@raises(NotFound)
+def get_resume(resume_id: UUID, caller: AnyCaller) -> Envelope[ResumeDetailResult]:
+    """A resume with its parsing status, parsed data and feedback (the owner, or staff)."""
+    return ok(ResumeDetailResult(resume=resumes.get(caller, str(resume_id))))
 
 
 @app.get("/<resume_id>/download")
-def download(resume_id: UUID):
-    caller = authenticate(app.current_event)
-    return ok(resumes.download_url(caller, bearer_token(app.current_event), str(resume_id)))
+@raises(NotFound)
+def download(resume_id: UUID, caller: AnyCaller) -> Envelope[DownloadUrl]:
+    """A short-lived signed link to the stored file."""
+    return ok(resumes.download_url(caller, str(resume_id)))
 
 
-@app.delete("/<resume_id>")
-def delete(resume_id: UUID):
-    caller = authenticate(app.current_event)
-    resumes.delete(caller, bearer_token(app.current_event), str(resume_id))
-    return ok(status_code=204)
+@app.delete("/<resume_id>", status_code=204)
+@raises(NotFound)
+def delete(resume_id: UUID, caller: Candidate) -> Response[None]:
+    """Delete a resume and its stored file."""
+    resumes.delete(caller, str(resume_id))
+    return no_content()
 
 
 @app.post("/<resume_id>/activate")
-def activate(resume_id: UUID):
-    return ok({"resume": resumes.activate(authenticate(app.current_event), str(resume_id))})
+@raises(NotFound)
+def activate(resume_id: UUID, caller: Candidate) -> Envelope[ResumeResult]:
+    """Make this resume the active version (used for interviews and applications)."""
+    return ok(ResumeResult(resume=resumes.activate(caller, str(resume_id))))
 
 
-@app.post("/<resume_id>/reparse")
-def reparse(resume_id: UUID):
-    return ok(resumes.reparse(authenticate(app.current_event), str(resume_id)), 202)
+@app.post("/<resume_id>/reparse", status_code=202)
+@raises(NotFound)
+def reparse(resume_id: UUID, caller: Manager) -> Envelope[ReparseQueued]:
+    """Parse the stored file again (recruiters and admins)."""
+    return ok(resumes.reparse(caller, str(resume_id)))
 
 
 handler = make_handler(app)

@@ -1,16 +1,19 @@
 """start-interview: create an interview and its session and ask the first warmup question."""
 
-from shared.auth import authenticate
-from shared.http import create_app, make_handler, ok
+from shared.auth import Candidate
+from shared.errors import AIFailed, AIUnavailable, Conflict, NotFound, RateLimited
+from shared.http import Envelope, create_app, make_handler, ok, raises
+from shared.models.interviews import StartedInterview, StartRequest
 from shared.services import interviews
-from shared.services.interviews import StartRequest
 
 app = create_app()
 
 
-@app.post("/")
-def start(request: StartRequest):
-    return ok(interviews.start(authenticate(app.current_event), request), 201)
+@app.post("/", status_code=201)
+@raises(NotFound, Conflict, RateLimited, AIUnavailable, AIFailed)
+def start(request: StartRequest, caller: Candidate) -> Envelope[StartedInterview]:
+    """Start an interview (for a role, a resume or an application) and get the first question."""
+    return ok(interviews.start(caller, request))
 
 
 handler = make_handler(app)

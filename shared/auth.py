@@ -1,39 +1,53 @@
-"""The one verifier of Supabase access tokens, and the caller it yields.
+"""The one verifier of Supabase access tokens, and the caller it yields to routes.
 
 Tokens are checked for signature (the project's HS256 secret, or the asymmetric signing keys
 published at `<SUPABASE_URL>/auth/v1/.well-known/jwks.json`, cached), expiry with a small
 leeway, and audience "authenticated". The role comes from `app_metadata.role`, which only the
 server can set; user_metadata is never consulted.
+
+Routes never authenticate by hand: a route declares the caller it needs with one of the
+annotated types at the end of this module (`AnyCaller`, `Candidate`, `Staff`, `Manager`,
+`Admin`), a Powertools `Depends()` that verifies the bearer token once per request, checks the
+role and leaves the caller in the request context. The OpenAPI document reads the same
+declaration (`caller_roles`) to mark the route with the bearer scheme and its 401/403 answers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
 import jwt
-from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
+from aws_lambda_powertools.event_handler import Request
+from aws_lambda_powertools.event_handler.depends import Depends
 
+from shared import roles
 from shared.errors import Forbidden, Unauthorized
 from shared.settings import get_settings
 
 ASYMMETRIC_ALGORITHMS = ("ES256", "RS256")
 LEEWAY_SECONDS = 30
-STAFF_ROLES = frozenset({"recruiter", "admin", "viewer"})
+CALLER_CONTEXT_KEY = "caller"
 
 
 @dataclass(frozen=True)
 class Caller:
-    """The verified caller of a request."""
+    """The verified caller of a request; `access_token` is kept for Storage calls made as them."""
 
     user_id: str
     role: str
     claims: dict[str, Any]
+    access_token: str
 
     @property
     def is_staff(self) -> bool:
-        return self.role in STAFF_ROLES
+        return self.role in roles.STAFF
+
+    @property
+    def can_manage(self) -> bool:
+        return self.role in roles.CAN_MANAGE
 
 
 @lru_cache
@@ -47,18 +61,19 @@ def verify_access_token(token: str) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
         algorithm = header.get("alg")
+        key: Any
         if algorithm == "HS256":
-            key: Any = get_settings().supabase_jwt_secret.get_secret_value()
+            key = get_settings().supabase_jwt_secret.get_secret_value()
             if not key:
                 raise Unauthorized("Token verification is not configured.")
         elif algorithm in ASYMMETRIC_ALGORITHMS and header.get("kid"):
             key = _jwks_client().get_signing_key(header["kid"]).key
         else:
             raise Unauthorized("The access token is not valid.")
-        claims = jwt.decode(
+        claims: dict[str, Any] = jwt.decode(
             token,
             key,
-            algorithms=[algorithm],
+            algorithms=[str(algorithm)],
             audience="authenticated",
             leeway=LEEWAY_SECONDS,
             options={"require": ["exp", "sub", "aud"]},
@@ -72,24 +87,51 @@ def verify_access_token(token: str) -> dict[str, Any]:
     return claims
 
 
-def bearer_token(event: LambdaFunctionUrlEvent) -> str:
-    """The bearer token of the request, or Unauthorized."""
-    header = event.headers.get("authorization") or ""
+def bearer_token(headers: Mapping[str, str]) -> str:
+    """The bearer token of a request's (lower-cased) headers, or Unauthorized."""
+    header = headers.get("authorization") or ""
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized()
     return token.strip()
 
 
-def authenticate(event: LambdaFunctionUrlEvent) -> Caller:
-    """Verify the request's bearer token and return the caller."""
-    claims = verify_access_token(bearer_token(event))
-    role = (claims.get("app_metadata") or {}).get("role") or "candidate"
-    return Caller(user_id=str(claims["sub"]), role=str(role), claims=claims)
+def caller_from_token(token: str) -> Caller:
+    """Verify an access token and return its caller."""
+    claims = verify_access_token(token)
+    role = (claims.get("app_metadata") or {}).get("role") or roles.CANDIDATE
+    return Caller(user_id=str(claims["sub"]), role=str(role), claims=claims, access_token=token)
 
 
-def require_role(caller: Caller, *roles: str) -> Caller:
-    """Forbidden unless the caller has one of `roles`."""
-    if caller.role not in roles:
-        raise Forbidden()
+def authenticated(request: Request) -> Caller:
+    """Dependency: the request's verified caller, whatever their role (kept in the request context)."""
+    caller = caller_from_token(bearer_token(request.headers))
+    request.context[CALLER_CONTEXT_KEY] = caller
     return caller
+
+
+def _with_roles(accepted: frozenset[str], message: str) -> Callable[[Caller], Caller]:
+    def dependency(caller: Annotated[Caller, Depends(authenticated)]) -> Caller:
+        if caller.role not in accepted:
+            raise Forbidden(message)
+        return caller
+
+    dependency.caller_roles = accepted  # type: ignore[attr-defined]  # read by the OpenAPI builder
+    return dependency
+
+
+authenticated.caller_roles = None  # type: ignore[attr-defined]  # any role
+
+
+def caller_roles(dependency: Callable[..., Any]) -> tuple[bool, frozenset[str] | None]:
+    """(is a caller dependency, roles it accepts or None for any role)."""
+    if not hasattr(dependency, "caller_roles"):
+        return False, None
+    return True, dependency.caller_roles
+
+
+AnyCaller = Annotated[Caller, Depends(authenticated)]
+Candidate = Annotated[Caller, Depends(_with_roles(roles.CANDIDATES, "Only candidates can do this."))]
+Staff = Annotated[Caller, Depends(_with_roles(roles.STAFF, "Only recruiters can do this."))]
+Manager = Annotated[Caller, Depends(_with_roles(roles.CAN_MANAGE, "Only recruiters and admins can do this."))]
+Admin = Annotated[Caller, Depends(_with_roles(roles.ADMIN, "Only admins can do this."))]

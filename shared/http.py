@@ -1,24 +1,38 @@
-"""HTTP layer of every function: the response envelope, the app factory on Powertools'
-LambdaFunctionUrlResolver, and the one place where exceptions become status codes."""
+"""HTTP layer of every function: the response envelope, the app (Powertools'
+LambdaFunctionUrlResolver with request and response validation), the OpenAPI responses every
+route documents, and the one place where exceptions become status codes."""
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import Callable
 from contextvars import ContextVar
 from http import HTTPStatus
-from typing import Any
+from typing import Annotated, Any, Generic, Literal, TypeVar, get_args, get_origin, get_type_hints
 
 from aws_lambda_powertools.event_handler import CORSConfig, LambdaFunctionUrlResolver, Response, content_types
+from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
+    ResponseValidationError,
 )
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
-from pydantic_core import to_jsonable_python
+from pydantic import BaseModel, Field
 
-from shared.errors import AppError
+from shared.auth import caller_roles
+from shared.errors import (
+    AppError,
+    BadRequest,
+    Forbidden,
+    ServiceUnavailable,
+    Unauthorized,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from shared.logs import logger
 from shared.settings import get_settings
 
@@ -31,12 +45,66 @@ SECURITY_HEADERS = {
 }
 
 
-def ok(data: Any = None, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """A success envelope: {"success": true, "data": ...}."""
-    if status_code == HTTPStatus.NO_CONTENT:
-        return Response(status_code=204, content_type=None, body="", headers=headers)
-    body = json.dumps({"success": True, "data": to_jsonable_python(data)})
-    return Response(status_code=status_code, content_type=content_types.APPLICATION_JSON, body=body, headers=headers)
+_request_id: ContextVar[str] = ContextVar("request_id", default="")
+
+T = TypeVar("T")
+AnyCallableT = TypeVar("AnyCallableT", bound=Callable[..., Any])
+
+
+class Envelope(BaseModel, Generic[T]):
+    """Every success response: {"success": true, "data": ...}."""
+
+    success: Literal[True] = True
+    data: T
+
+
+class ErrorInfo(BaseModel):
+    code: str = Field(description="Stable machine-readable code, e.g. NOT_FOUND or INTERVIEW_NOT_ACTIVE.")
+    message: str = Field(description="A human-readable message that is safe to show.")
+    request_id: str = Field(description="The request id, also sent as the X-Request-Id header.")
+    details: Any | None = Field(default=None, description="Optional structured details (validation errors list loc/type/msg).")
+
+
+class ErrorEnvelope(BaseModel):
+    """Every failure response: {"success": false, "error": {...}}."""
+
+    success: Literal[False] = False
+    error: ErrorInfo
+
+
+def ok(data: T) -> Envelope[T]:
+    """A success envelope around `data`; the route's return annotation validates and documents it."""
+    return Envelope(data=data)
+
+
+def respond(data: T, status_code: int) -> Response[Envelope[T]]:
+    """A success envelope with a status decided at run time (e.g. 202 while an assessment is scoring)."""
+    return Response(status_code=status_code, content_type=content_types.APPLICATION_JSON, body=ok(data))
+
+
+def no_content() -> Response[None]:
+    return Response(status_code=HTTPStatus.NO_CONTENT, content_type=None, body=None)
+
+
+def raises(*errors: type[AppError]) -> Callable[[AnyCallableT], AnyCallableT]:
+    """Declare the domain errors a route can answer with (beyond the ones every route can), for
+    its OpenAPI responses. Put it under the route decorator."""
+
+    def mark(func: AnyCallableT) -> AnyCallableT:
+        func.__api_errors__ = errors  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+def also_answers(status_code: int, description: str) -> Callable[[AnyCallableT], AnyCallableT]:
+    """Declare a second success status of a route (same body schema), e.g. 202 while still processing."""
+
+    def mark(func: AnyCallableT) -> AnyCallableT:
+        func.__api_also__ = {**getattr(func, "__api_also__", {}), status_code: description}  # type: ignore[attr-defined]
+        return func
+
+    return mark
 
 
 def error_response(
@@ -45,7 +113,7 @@ def error_response(
     message: str,
     details: Any = None,
     headers: dict[str, str] | None = None,
-) -> Response:
+) -> Response[str]:
     """A failure envelope: {"success": false, "error": {code, message, request_id, details?}}."""
     error: dict[str, Any] = {"code": code, "message": message, "request_id": current_request_id()}
     if details is not None:
@@ -58,9 +126,6 @@ def error_response(
     )
 
 
-_request_id: ContextVar[str] = ContextVar("request_id", default="")
-
-
 def current_request_id() -> str:
     return _request_id.get()
 
@@ -70,44 +135,196 @@ def _validation_details(exc: RequestValidationError | RequestUnsupportedContentT
     return [{"loc": [part for part in err.get("loc", ()) if part != "body"], "type": err.get("type"), "msg": err.get("msg")} for err in exc.errors()]
 
 
-def _register_error_mapping(app: LambdaFunctionUrlResolver) -> None:
-    @app.exception_handler(AppError)
-    def _app_error(exc: AppError) -> Response:
-        if exc.status_code >= 500:
-            logger.error("request failed", extra={"error_code": exc.code, "status": exc.status_code})
-        return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
-
-    @app.exception_handler(RequestValidationError)
-    def _invalid_request(exc: RequestValidationError) -> Response:
-        details = _validation_details(exc)
-        if any(item["type"] == "json_invalid" for item in details):
-            return error_response(400, "BAD_REQUEST", "The request body is not valid JSON.")
-        return error_response(422, "VALIDATION_ERROR", "The request is not valid.", details)
-
-    @app.exception_handler(UnicodeDecodeError)
-    def _undecodable(exc: UnicodeDecodeError) -> Response:
-        return error_response(400, "BAD_REQUEST", "The request body is not valid UTF-8.")
-
-    @app.exception_handler(RequestUnsupportedContentType)
-    def _unsupported_type(exc: RequestUnsupportedContentType) -> Response:
-        return error_response(415, "UNSUPPORTED_MEDIA_TYPE", "The content type is not supported.")
-
-    @app.exception_handler(NotFoundError)
-    def _no_route(exc: NotFoundError) -> Response:
-        return error_response(404, "NOT_FOUND", "No such route.")
-
-    @app.exception_handler(ServiceError)
-    def _service_error(exc: ServiceError) -> Response:
-        return error_response(exc.status_code, HTTPStatus(exc.status_code).name, exc.msg)
-
-    @app.exception_handler(Exception)
-    def _unexpected(exc: Exception) -> Response:
-        logger.exception("unhandled error")
-        return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred.")
+def _app_error(exc: AppError) -> Response[str]:
+    if exc.status_code >= 500:
+        logger.error("request failed", extra={"error_code": exc.code, "status": exc.status_code})
+    return error_response(exc.status_code, exc.code, exc.message, exc.details, exc.headers)
 
 
-def create_app() -> LambdaFunctionUrlResolver:
-    """A resolver with validation, the CORS allow-list and the error mapping installed."""
+def _invalid_request(exc: RequestValidationError) -> Response[str]:
+    details = _validation_details(exc)
+    if any(item["type"] == "json_invalid" for item in details):
+        return error_response(400, "BAD_REQUEST", "The request body is not valid JSON.")
+    return error_response(422, "VALIDATION_ERROR", "The request is not valid.", details)
+
+
+def _undecodable(exc: UnicodeDecodeError) -> Response[str]:
+    return error_response(400, "BAD_REQUEST", "The request body is not valid UTF-8.")
+
+
+def _unsupported_type(exc: RequestUnsupportedContentType) -> Response[str]:
+    return error_response(415, "UNSUPPORTED_MEDIA_TYPE", "The content type is not supported.")
+
+
+def _no_route(exc: NotFoundError) -> Response[str]:
+    return error_response(404, "NOT_FOUND", "No such route.")
+
+
+def _service_error(exc: ServiceError) -> Response[str]:
+    return error_response(exc.status_code, HTTPStatus(exc.status_code).name, str(exc.msg))
+
+
+def _invalid_response(exc: ResponseValidationError) -> Response[str]:
+    # A bug: the route produced a body its own response model refuses. Log where, never the body.
+    logger.error("response failed validation", extra={"errors": [{"loc": e.get("loc"), "type": e.get("type")} for e in exc.errors()]})
+    return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred.")
+
+
+def _unexpected(exc: Exception) -> Response[str]:
+    logger.exception("unhandled error")
+    return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred.")
+
+
+ERROR_MAPPING: tuple[tuple[type[Exception], Callable[[Any], Response[str]]], ...] = (
+    (AppError, _app_error),
+    (RequestValidationError, _invalid_request),
+    (UnicodeDecodeError, _undecodable),
+    (RequestUnsupportedContentType, _unsupported_type),
+    (NotFoundError, _no_route),
+    (ServiceError, _service_error),
+    (ResponseValidationError, _invalid_response),
+    (Exception, _unexpected),
+)
+
+
+def _register_error_mapping(app: Api) -> None:
+    for exception, mapper in ERROR_MAPPING:
+        app.exception_handler(exception)(mapper)
+
+
+BEARER_SCHEME = "bearerAuth"
+COMMON_ERRORS: tuple[type[AppError], ...] = (ServiceUnavailable,)
+INPUT_ERRORS: tuple[type[AppError], ...] = (ValidationFailed,)
+BODY_ERRORS: tuple[type[AppError], ...] = (BadRequest, UnsupportedMediaType)
+SUCCESS_DESCRIPTIONS = {200: "OK", 201: "Created", 202: "Accepted", 204: "No Content"}
+
+
+class InternalError(AppError):
+    """An unexpected error occurred."""
+
+
+def _inputs(func: Callable[..., Any]) -> tuple[bool, bool]:
+    """(takes any path, query or body input, takes a JSON body) from the route's parameters."""
+    hints = get_type_hints(func, include_extras=True)
+    has_input = has_body = False
+    for name in inspect.signature(func).parameters:
+        annotation = hints.get(name)
+        if get_origin(annotation) is Annotated:
+            if any(isinstance(extra, Depends) for extra in get_args(annotation)[1:]):
+                continue
+            annotation = get_args(annotation)[0]
+        has_input = True
+        has_body = has_body or (isinstance(annotation, type) and issubclass(annotation, BaseModel))
+    return has_input, has_body
+
+
+def _caller_requirement(func: Callable[..., Any]) -> tuple[bool, frozenset[str] | None]:
+    """Whether the route declares a caller, and the roles it accepts (None: any role)."""
+    for annotation in get_type_hints(func, include_extras=True).values():
+        if get_origin(annotation) is Annotated:
+            for extra in get_args(annotation)[1:]:
+                if isinstance(extra, Depends):
+                    needs_caller, accepted = caller_roles(extra.dependency)
+                    if needs_caller:
+                        return True, accepted
+    return False, None
+
+
+def documented_responses(
+    func: Callable[..., Any], status_code: int, *, has_input: bool, has_body: bool, needs_caller: bool, restricted: bool
+) -> dict[int, OpenAPIResponse]:
+    """The OpenAPI responses of a route: its success (schema from the return annotation) and every
+    error status it can answer with, each listing its error codes, in the error envelope."""
+    errors: list[type[AppError]] = [*COMMON_ERRORS, InternalError]
+    if has_input:
+        errors += INPUT_ERRORS
+    if has_body:
+        errors += BODY_ERRORS
+    if needs_caller:
+        errors.append(Unauthorized)
+    if restricted:
+        errors.append(Forbidden)
+    errors += getattr(func, "__api_errors__", ())
+    codes: dict[int, dict[str, str]] = {}
+    for error in errors:
+        codes.setdefault(error.status_code, {})[error.code] = (error.__doc__ or "").strip()
+    responses: dict[int, OpenAPIResponse] = {status_code: {"description": SUCCESS_DESCRIPTIONS.get(status_code, "OK")}}
+    if status_code == HTTPStatus.NO_CONTENT:
+        responses[status_code]["content"] = {}
+    for also_status, also_description in getattr(func, "__api_also__", {}).items():
+        responses[also_status] = {"description": also_description}
+    for status in sorted(codes):
+        listed = "; ".join(f"`{code}`: {message}" for code, message in sorted(codes[status].items()))
+        responses[status] = {
+            "description": f"{HTTPStatus(status).phrase}. {listed}",
+            "content": {content_types.APPLICATION_JSON: {"model": ErrorEnvelope}},
+        }
+    return responses
+
+
+class Api(LambdaFunctionUrlResolver):
+    """The resolver every function uses. Each route's OpenAPI entry is completed from what the
+    route itself declares: its caller dependency (bearer scheme, 401, 403 when roles are
+    restricted), its body, its `@raises(...)` errors, and its docstring (summary, description)."""
+
+    def route(
+        self,
+        rule: str,
+        method: str | list[str] | tuple[str],
+        cors: bool | None = None,
+        compress: bool = False,
+        cache_control: str | None = None,
+        summary: str | None = None,
+        description: str | None = None,
+        responses: dict[int, OpenAPIResponse] | None = None,
+        response_description: str = "Successful Response",
+        tags: list[str] | None = None,
+        operation_id: str | None = None,
+        include_in_schema: bool = True,
+        security: list[dict[str, list[str]]] | None = None,
+        openapi_extensions: dict[str, Any] | None = None,
+        deprecated: bool = False,
+        enable_validation: bool | None = None,
+        custom_response_validation_http_code: int | HTTPStatus | None = None,
+        status_code: int = 200,
+        middlewares: list[Callable[..., Any]] | None = None,
+    ) -> Callable[[AnyCallableT], AnyCallableT]:
+        def register(func: AnyCallableT) -> AnyCallableT:
+            needs_caller, accepted = _caller_requirement(func)
+            has_input, has_body = _inputs(func)
+            doc = inspect.cleandoc(func.__doc__ or "")
+            first, _, rest = doc.partition("\n")
+            register_route = super(Api, self).route(
+                rule,
+                method,
+                cors,
+                compress,
+                cache_control,
+                summary or first or None,
+                description or rest.strip() or None,
+                responses
+                or documented_responses(
+                    func, status_code, has_input=has_input, has_body=has_body, needs_caller=needs_caller, restricted=accepted is not None
+                ),
+                response_description,
+                tags,
+                operation_id or func.__name__,
+                include_in_schema,
+                security or ([{BEARER_SCHEME: []}] if needs_caller else None),
+                openapi_extensions,
+                deprecated,
+                enable_validation,
+                custom_response_validation_http_code,
+                status_code,
+                middlewares,
+            )
+            return register_route(func)
+
+        return register
+
+
+def create_app() -> Api:
+    """A resolver with request and response validation, the CORS allow-list and the error mapping installed."""
     origins = get_settings().cors_allow_origins
     cors = CORSConfig(
         allow_origin=origins[0] if origins else "",
@@ -116,18 +333,18 @@ def create_app() -> LambdaFunctionUrlResolver:
         expose_headers=["X-Request-Id", "Retry-After"],
         max_age=600,
     )
-    app = LambdaFunctionUrlResolver(cors=cors, enable_validation=True)
+    app = Api(cors=cors, enable_validation=True, response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR)
     _register_error_mapping(app)
     return app
 
 
-def make_handler(app: LambdaFunctionUrlResolver) -> Callable[[dict, Any], dict]:
+def make_handler(app: Api) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda entry point for an app: request id, structured logs, security headers."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.LAMBDA_FUNCTION_URL, clear_state=True)
-    def handler(event: dict, context: Any) -> dict:
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         request_id = (event.get("requestContext") or {}).get("requestId") or getattr(context, "aws_request_id", "")
-        _request_id.set(request_id)
+        _request_id.set(str(request_id))
         result = app.resolve(event, context)
         headers = result.setdefault("headers", {})
         headers.update(SECURITY_HEADERS)

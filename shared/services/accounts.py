@@ -5,10 +5,10 @@ which only this server (through the admin API) ever sets."""
 from __future__ import annotations
 
 import secrets
-from typing import Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
 from supabase_auth.errors import AuthApiError, AuthError
+from supabase_auth.types import AdminUserAttributes
 
 from shared import lockout, rate_limit
 from shared.auth import Caller
@@ -23,101 +23,25 @@ from shared.errors import (
     ValidationFailed,
 )
 from shared.logs import logger
-from shared.services.passwords import broken_rules, describe
+from shared.models.accounts import AuthResult, Credentials, NewRecruiter, RecruiterChange, RefreshRequest, Registration, Session, User
+from shared.roles import CANDIDATE, STAFF
 from shared.settings import get_settings
 from shared.supabase_clients import anon_auth_client, service_client
-from shared.validation import Email
 
-RecruiterRole = Literal["recruiter", "admin", "viewer"]
 BAN_FOREVER = "876000h"
 
 
-def _check_password(value: str) -> str:
-    broken = broken_rules(value)
-    if broken:
-        raise ValueError(describe(broken))
-    return value
-
-
-class Registration(BaseModel):
-    """A candidate's sign-up. Unknown fields (a `role`, say) are ignored, never trusted."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    email: Email
-    password: str = Field(max_length=200)
-    full_name: str = Field(min_length=2, max_length=120)
-    phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()\-]{7,20}$")
-
-    _password = field_validator("password")(_check_password)
-
-    @field_validator("full_name")
-    @classmethod
-    def _name(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if len(value) < 2:
-            raise ValueError("The full name needs at least 2 characters.")
-        return value
-
-
-class Credentials(BaseModel):
-    email: Email
-    password: str = Field(min_length=1, max_length=200)
-
-
-class RefreshRequest(BaseModel):
-    refresh_token: str = Field(min_length=1, max_length=512)
-
-
-class NewRecruiter(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    email: Email
-    full_name: str = Field(min_length=2, max_length=120)
-    role: RecruiterRole = "recruiter"
-    password: str | None = Field(default=None, max_length=200)
-
-    @field_validator("password")
-    @classmethod
-    def _password(cls, value: str | None) -> str | None:
-        return None if value is None else _check_password(value)
-
-
-class RecruiterChange(BaseModel):
-    role: RecruiterRole | None = None
-    is_active: bool | None = None
-
-
-class UserOut(BaseModel):
-    id: str
-    email: str
-    role: str
-    full_name: str | None
-
-
-class SessionOut(BaseModel):
-    access_token: str
-    refresh_token: str
-    expires_at: int | None
-    token_type: str
-
-
-class AuthResult(BaseModel):
-    user: UserOut
-    session: SessionOut
-
-
-def _user_out(user) -> UserOut:
-    return UserOut(
+def _user_out(user: Any) -> User:
+    return User(
         id=str(user.id),
         email=user.email or "",
-        role=(user.app_metadata or {}).get("role", "candidate"),
+        role=(user.app_metadata or {}).get("role", CANDIDATE),
         full_name=(user.user_metadata or {}).get("full_name"),
     )
 
 
-def _session_out(session) -> SessionOut:
-    return SessionOut(
+def _session_out(session: Any) -> Session:
+    return Session(
         access_token=session.access_token,
         refresh_token=session.refresh_token,
         expires_at=session.expires_at,
@@ -176,13 +100,13 @@ def _sign_in(email: str, password: str) -> AuthResult:
     return AuthResult(user=_user_out(response.user), session=_session_out(response.session))
 
 
-def _record_login(user: UserOut) -> None:
-    if user.role in {"recruiter", "admin", "viewer"}:
+def _record_login(user: User) -> None:
+    if user.role in STAFF:
         with service_transaction() as conn:
             conn.execute("update public.recruiters set last_login_at = now() where id = %s", [user.id])
 
 
-def refresh(request: RefreshRequest) -> SessionOut:
+def refresh(request: RefreshRequest) -> Session:
     """Exchange a refresh token (single use: it rotates) for a new session."""
     try:
         response = anon_auth_client().refresh_session(request.refresh_token)
@@ -209,17 +133,17 @@ _CANDIDATE_PROFILE = "select id, email, full_name from public.candidates where i
 _RECRUITER_PROFILE = "select id, email, full_name from public.recruiters where id = %s"
 
 
-def me(caller: Caller) -> UserOut:
+def me(caller: Caller) -> User:
     """The caller's profile, read under RLS."""
     query = _RECRUITER_PROFILE if caller.is_staff else _CANDIDATE_PROFILE
     with user_transaction(caller.claims) as conn:
         row = conn.execute(query, [caller.user_id]).fetchone()
     if row is None:
         raise NotFound("The account profile was not found.")
-    return UserOut(id=str(row["id"]), email=row["email"], role=caller.role, full_name=row["full_name"])
+    return User(id=str(row["id"]), email=row["email"], role=caller.role, full_name=row["full_name"])
 
 
-def create_recruiter(new: NewRecruiter) -> UserOut:
+def create_recruiter(new: NewRecruiter) -> User:
     """An admin creates a recruiter, admin or viewer account."""
     password = new.password or _generated_password()
     try:
@@ -240,14 +164,14 @@ def create_recruiter(new: NewRecruiter) -> UserOut:
     return _user_out(response.user)
 
 
-def change_recruiter(recruiter_id: str, change: RecruiterChange) -> UserOut:
+def change_recruiter(recruiter_id: str, change: RecruiterChange) -> User:
     """Change a recruiter's role or (de)activate the account; a deactivated account is banned in
     Auth, so it can neither log in nor use its refresh tokens."""
     with service_transaction() as conn:
         row = conn.execute("select id from public.recruiters where id = %s", [recruiter_id]).fetchone()
     if row is None:
         raise NotFound("The recruiter was not found.")
-    attributes: dict = {}
+    attributes: AdminUserAttributes = {}
     if change.role is not None:
         attributes["app_metadata"] = {"role": change.role}
     if change.is_active is not None:

@@ -7,11 +7,11 @@ import uuid
 from typing import Any
 
 from shared.auth import Caller
-from shared.db import service_transaction, user_transaction
-from shared.errors import Conflict, Forbidden, NotFound
+from shared.db import one, service_transaction, user_transaction
+from shared.errors import Conflict, NotFound
+from shared.models.assessments import AssessmentView, CandidateAssessment, RecruiterAssessment, RescoreQueued, ScoringInProgress, SkillScoreView
 from shared.queue import enqueue
 
-MANAGERS = frozenset({"recruiter", "admin"})
 MAX_SWEEP_RETRIES = 5
 SWEEP_GRACE_MINUTES = 5
 ASSESSMENT_COLUMNS = (
@@ -20,20 +20,21 @@ ASSESSMENT_COLUMNS = (
 )
 
 
-def candidate_view(row: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "interview_id": row["interview_id"],
-        "status": row["status"],
-        "overall_score": row["overall_score"],
-        "skill_scores": [{"skill": skill, "score": value["score"]} for skill, value in sorted(row["skill_scores"].items())],
-        "strengths": row["strengths"],
-        "weaknesses": row["weaknesses"],
-        "generated_at": row["generated_at"],
-    }
+def candidate_view(row: dict[str, Any]) -> CandidateAssessment:
+    """The candidate's view of an assessment row: scores, strengths and weaknesses only."""
+    return CandidateAssessment(
+        interview_id=row["interview_id"],
+        status=row["status"],
+        overall_score=row["overall_score"],
+        skill_scores=[SkillScoreView(skill=skill, score=value["score"]) for skill, value in sorted(row["skill_scores"].items())],
+        strengths=row["strengths"],
+        weaknesses=row["weaknesses"],
+        generated_at=row["generated_at"],
+    )
 
 
-def get(caller: Caller, interview_id: str) -> tuple[int, dict[str, Any]]:
-    """(200, assessment) or (202, {status: processing}) while scoring is pending."""
+def get(caller: Caller, interview_id: str) -> AssessmentView:
+    """The current assessment in the caller's view, or ScoringInProgress while scoring is pending."""
     with user_transaction(caller.claims) as conn:
         interview = conn.execute("select id, candidate_id, status from public.interviews where id = %s", [interview_id]).fetchone()
         if interview is None:
@@ -53,15 +54,14 @@ def get(caller: Caller, interview_id: str) -> tuple[int, dict[str, Any]]:
     if interview["status"] != "completed":
         raise Conflict("The interview has not been completed yet.", details={"status": interview["status"]})
     if current is None or (not caller.is_staff and current["status"] == "failed"):
-        return 202, {"status": "processing", "interview_id": interview_id}
+        return ScoringInProgress(interview_id=uuid.UUID(interview_id))
     if caller.is_staff:
-        return 200, {**current, "cost_usd": float(current["cost_usd"]), "history": history}
-    return 200, candidate_view(current)
+        return RecruiterAssessment.model_validate({**current, "cost_usd": float(current["cost_usd"]), "history": history})
+    return candidate_view(current)
 
 
-def rescore(caller: Caller, interview_id: str) -> dict[str, Any]:
-    if caller.role not in MANAGERS:
-        raise Forbidden("Only recruiters can rescore interviews.")
+def rescore(caller: Caller, interview_id: str) -> RescoreQueued:
+    """Score the interview again; the current assessment becomes history when the new one is stored."""
     with user_transaction(caller.claims) as conn:
         interview = conn.execute("select status from public.interviews where id = %s", [interview_id]).fetchone()
     if interview is None:
@@ -75,14 +75,14 @@ def rescore(caller: Caller, interview_id: str) -> dict[str, Any]:
             {"interview_id": interview_id, "replace": True, "requested_by": caller.user_id},
             dedupe_key=f"interview.score:{interview_id}:rescore:{uuid.uuid4().hex}",
         )
-    return {"status": "processing", "interview_id": interview_id, "job_id": job_id}
+    return RescoreQueued(interview_id=uuid.UUID(interview_id), job_id=job_id)
 
 
 def queue_pending(limit: int = 100) -> int:
     """Queue scoring for completed interviews without a current assessment, or whose scoring
     failed or was partial, when no scoring job is queued or running for them. One sweep at a time."""
     with service_transaction() as conn:
-        if not conn.execute("select pg_try_advisory_xact_lock(hashtext('score-pending')) as locked").fetchone()["locked"]:
+        if not one(conn.execute("select pg_try_advisory_xact_lock(hashtext('score-pending')) as locked"))["locked"]:
             return 0
         rows = conn.execute(
             "select i.id, count(a.id) as attempts from public.interviews i"

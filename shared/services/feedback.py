@@ -8,38 +8,22 @@ from datetime import datetime
 from typing import Any
 
 import psycopg
-from pydantic import BaseModel, ConfigDict, Field
+from psycopg.rows import DictRow
 
-from shared.ai.models import Resource
 from shared.auth import Caller
 from shared.db import become_service, service_transaction, user_transaction
-from shared.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from shared.errors import Conflict, NotFound, ValidationFailed
+from shared.models.feedback import Feedback, FeedbackEdit, PendingFeedback
 from shared.services.outbox import queue_email
 
-MANAGERS = frozenset({"recruiter", "admin"})
 FEEDBACK_COLUMNS = (
     "f.id, f.resume_id, f.candidate_id, f.feedback_content, f.identified_gaps, f.recommended_resources, f.status,"
     " f.generated_at, f.auto_send_at, f.approved_at, f.approved_by, f.sent_at"
 )
 
 
-class FeedbackEdit(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    feedback_content: str | None = Field(default=None, min_length=20, max_length=20000)
-    identified_gaps: list[str] | None = Field(default=None, max_length=50)
-    recommended_resources: list[Resource] | None = Field(default=None, max_length=50)
-
-
-def _require_manager(caller: Caller) -> None:
-    if caller.role not in MANAGERS:
-        raise Forbidden("Only recruiters can review feedback.")
-
-
-def pending(caller: Caller, limit: int = 50) -> list[dict[str, Any]]:
+def pending(caller: Caller, limit: int = 50) -> list[PendingFeedback]:
     """Feedback awaiting approval, oldest first, with the candidate's name."""
-    if not caller.is_staff:
-        raise Forbidden("Only recruiters can review feedback.")
     with user_transaction(caller.claims) as conn:
         rows = conn.execute(
             f"select {FEEDBACK_COLUMNS}, c.full_name as candidate_name from public.resume_feedback f"
@@ -47,24 +31,23 @@ def pending(caller: Caller, limit: int = 50) -> list[dict[str, Any]]:
             " where f.status = 'pending_approval' order by f.generated_at, f.id limit %s",
             [limit],
         ).fetchall()
-    return [_with_candidate(row) for row in rows]
+    return [PendingFeedback.model_validate({**row, "candidate": {"id": row["candidate_id"], "full_name": row["candidate_name"]}}) for row in rows]
 
 
-def _with_candidate(row: dict[str, Any]) -> dict[str, Any]:
-    row["candidate"] = {"id": row.pop("candidate_id"), "full_name": row.pop("candidate_name")}
-    return row
-
-
-def get(caller: Caller, feedback_id: str) -> dict[str, Any]:
-    """Staff see any feedback; a candidate sees their own once it was sent (RLS)."""
-    with user_transaction(caller.claims) as conn:
-        row = conn.execute(f"select {FEEDBACK_COLUMNS} from public.resume_feedback f where f.id = %s", [feedback_id]).fetchone()
+def _read(conn: psycopg.Connection[DictRow], feedback_id: str) -> Feedback:
+    row = conn.execute(f"select {FEEDBACK_COLUMNS} from public.resume_feedback f where f.id = %s", [feedback_id]).fetchone()
     if row is None:
         raise NotFound("The feedback was not found.")
-    return row
+    return Feedback.model_validate(row)
 
 
-def _locked_pending(conn: psycopg.Connection, feedback_id: str) -> dict[str, Any]:
+def get(caller: Caller, feedback_id: str) -> Feedback:
+    """Staff see any feedback; a candidate sees their own once it was sent (RLS)."""
+    with user_transaction(caller.claims) as conn:
+        return _read(conn, feedback_id)
+
+
+def _locked_pending(conn: psycopg.Connection[DictRow], feedback_id: str) -> DictRow:
     row = conn.execute("select id, status from public.resume_feedback where id = %s for update", [feedback_id]).fetchone()
     if row is None:
         raise NotFound("The feedback was not found.")
@@ -73,8 +56,8 @@ def _locked_pending(conn: psycopg.Connection, feedback_id: str) -> dict[str, Any
     return row
 
 
-def edit(caller: Caller, feedback_id: str, change: FeedbackEdit) -> dict[str, Any]:
-    _require_manager(caller)
+def edit(caller: Caller, feedback_id: str, change: FeedbackEdit) -> Feedback:
+    """Change the draft while it awaits approval."""
     values = change.model_dump(exclude_none=True)
     if not values:
         raise ValidationFailed("Nothing to change.")
@@ -83,22 +66,21 @@ def edit(caller: Caller, feedback_id: str, change: FeedbackEdit) -> dict[str, An
         values = {key: value if key == "feedback_content" else json.dumps(value) for key, value in values.items()}
         assignments = ", ".join(f"{column} = %s" for column in values)
         conn.execute(f"update public.resume_feedback set {assignments} where id = %s", [*values.values(), feedback_id])
-        return conn.execute(f"select {FEEDBACK_COLUMNS} from public.resume_feedback f where f.id = %s", [feedback_id]).fetchone()
+        return _read(conn, feedback_id)
 
 
-def approve(caller: Caller, feedback_id: str) -> dict[str, Any]:
+def approve(caller: Caller, feedback_id: str) -> Feedback:
     """Approve (who and when) and queue the email, in one transaction."""
-    _require_manager(caller)
     with user_transaction(caller.claims) as conn:
         _locked_pending(conn, feedback_id)
-        row = conn.execute(
-            "update public.resume_feedback set status = 'approved', approved_at = now(), approved_by = %s where id = %s"
-            " returning id, status, approved_at, approved_by",
+        conn.execute(
+            "update public.resume_feedback set status = 'approved', approved_at = now(), approved_by = %s where id = %s",
             [caller.user_id, feedback_id],
-        ).fetchone()
+        )
+        approved = _read(conn, feedback_id)
         become_service(conn)
         _queue_feedback_email(conn, feedback_id)
-    return row
+    return approved
 
 
 def send_due(now: datetime | None = None, limit: int = 200) -> int:
@@ -116,12 +98,14 @@ def send_due(now: datetime | None = None, limit: int = 200) -> int:
     return len(rows)
 
 
-def _queue_feedback_email(conn: psycopg.Connection, feedback_id: str) -> None:
+def _queue_feedback_email(conn: psycopg.Connection[DictRow], feedback_id: str) -> None:
     row = conn.execute(
         "select f.feedback_content, f.identified_gaps, f.recommended_resources, c.email, c.full_name"
         " from public.resume_feedback f join public.candidates c on c.id = f.candidate_id where f.id = %s",
         [feedback_id],
     ).fetchone()
+    if row is None:
+        raise NotFound("The feedback was not found.")
     queue_email(conn, row["email"], "Feedback on your resume", _email_text(row), related_type="resume_feedback", related_id=feedback_id)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from shared.ai.models import GeneratedQuestion, QuestionContext
+from shared.models.interviews import Progress
 from shared.services.progression import MAX_QUESTIONS, MIN_QUESTIONS, ProgressionState
 
 MEMORY_ENTRIES = 8
@@ -42,14 +43,14 @@ class SessionState(BaseModel):
         )
 
 
-def progress(state: SessionState) -> dict[str, Any]:
-    return {
-        "phase": state.progression.phase,
-        "questions_asked": state.progression.questions_asked,
-        "min_questions": MIN_QUESTIONS,
-        "max_questions": MAX_QUESTIONS,
-        "difficulty": state.progression.difficulty,
-    }
+def progress(state: SessionState) -> Progress:
+    return Progress(
+        phase=state.progression.phase,
+        questions_asked=state.progression.questions_asked,
+        min_questions=MIN_QUESTIONS,
+        max_questions=MAX_QUESTIONS,
+        difficulty=state.progression.difficulty,
+    )
 
 
 def remember(memory: list[dict[str, Any]], entry: dict[str, Any]) -> list[dict[str, Any]]:

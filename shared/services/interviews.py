@@ -6,17 +6,29 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import psycopg
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from psycopg.rows import DictRow
 
 from shared import rate_limit
 from shared.ai.base import get_provider
 from shared.ai.models import AIUsage, GeneratedQuestion, RoleType
 from shared.auth import Caller
-from shared.db import service_transaction, user_transaction
+from shared.db import one, service_transaction, user_transaction
 from shared.errors import Conflict, Forbidden, InterviewNotActive, NotFound, ValidationFailed
+from shared.models.interviews import (
+    Completion,
+    InterviewStatusView,
+    InterviewSummary,
+    Message,
+    MessagePage,
+    Question,
+    StartedInterview,
+    StartRequest,
+    Transcript,
+    TranscriptEntry,
+)
 from shared.services import interview_audio
 from shared.services.interview_state import SessionState, progress
 from shared.services.progression import record_question
@@ -25,21 +37,6 @@ from shared.settings import get_settings
 MESSAGE_COLUMNS = (
     "id, sequence_number, message_type, content_text, content_audio_url, audio_duration_seconds, response_time_seconds, metadata, created_at"
 )
-
-
-class StartRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    role_type: RoleType | None = None
-    resume_id: str | None = Field(default=None, pattern=r"^[0-9a-fA-F-]{36}$")
-    application_id: str | None = Field(default=None, pattern=r"^[0-9a-fA-F-]{36}$")
-    mode: Literal["text", "voice"] = "text"
-
-    @model_validator(mode="after")
-    def _one_context(self) -> StartRequest:
-        if self.resume_id and self.application_id:
-            raise ValueError("Give either resume_id or application_id, not both.")
-        return self
 
 
 def role_from_skills(skills: list[str]) -> RoleType | None:
@@ -62,7 +59,7 @@ def is_speech(usage: AIUsage) -> bool:
     return usage.audio_seconds > 0 or usage.characters > 0
 
 
-def add_usage(conn: psycopg.Connection, interview_id: str, usages: list[AIUsage]) -> None:
+def add_usage(conn: psycopg.Connection[DictRow], interview_id: str, usages: list[AIUsage]) -> None:
     """Accumulate tokens and costs: language-model work in cost_usd, speech in speech_cost_usd."""
     llm = [u for u in usages if not is_speech(u)]
     speech = [u for u in usages if is_speech(u)]
@@ -81,22 +78,28 @@ def add_usage(conn: psycopg.Connection, interview_id: str, usages: list[AIUsage]
     )
 
 
-def question_payload(message: dict[str, Any] | None, audio_url: str | None = None) -> dict[str, Any] | None:
+def question_payload(message: DictRow | None, audio_url: str | None = None) -> Question | None:
+    """A question message as the client sees it (with a signed audio URL in voice mode)."""
     if message is None:
         return None
     url = audio_url if audio_url is not None else interview_audio.question_audio_url(message.get("content_audio_url"))
-    return {
-        "id": message["id"],
-        "sequence_number": message["sequence_number"],
-        "text": message["content_text"],
-        "audio_url": url,
-        "phase": (message.get("metadata") or {}).get("phase"),
-    }
+    return Question(
+        id=message["id"],
+        sequence_number=message["sequence_number"],
+        text=message["content_text"],
+        audio_url=url,
+        phase=(message.get("metadata") or {}).get("phase"),
+    )
 
 
 def insert_question(
-    conn: psycopg.Connection, interview_id: str, session_id: str, sequence_number: int, question: GeneratedQuestion, audio_path: str | None
-) -> dict[str, Any]:
+    conn: psycopg.Connection[DictRow],
+    interview_id: str,
+    session_id: str,
+    sequence_number: int,
+    question: GeneratedQuestion,
+    audio_path: str | None,
+) -> DictRow:
     metadata = {
         "question_id": question.question_id,
         "topic": question.topic,
@@ -104,11 +107,12 @@ def insert_question(
         "difficulty": question.difficulty,
         "is_follow_up": question.is_follow_up,
     }
-    return conn.execute(
+    cursor = conn.execute(
         "insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text, content_audio_url, metadata)"
         f" values (%s, %s, %s, 'ai_question', %s, %s, %s) returning {MESSAGE_COLUMNS}",
         [interview_id, session_id, sequence_number, question.text, audio_path, json.dumps(metadata)],
-    ).fetchone()
+    )
+    return one(cursor)
 
 
 def _context(caller: Caller, request: StartRequest) -> tuple[str | None, dict[str, Any]]:
@@ -152,9 +156,8 @@ def _context(caller: Caller, request: StartRequest) -> tuple[str | None, dict[st
     return scheduled_id, found
 
 
-def start(caller: Caller, request: StartRequest) -> dict[str, Any]:
-    if caller.role != "candidate":
-        raise Forbidden("Only candidates take interviews.")
+def start(caller: Caller, request: StartRequest) -> StartedInterview:
+    """Create the interview (or start the application's scheduled one) and ask the first warmup question."""
     settings = get_settings()
     rate_limit.hit("interview.start", caller.user_id, limit=settings.interview_starts_per_hour, window_seconds=3600)
     scheduled_id, found = _context(caller, request)
@@ -180,22 +183,28 @@ def start(caller: Caller, request: StartRequest) -> dict[str, Any]:
             if interview is None:
                 raise Conflict("This application's interview has already been started.")
         else:
-            interview = conn.execute(
-                "insert into public.interviews (id, candidate_id, resume_id, role_type, mode, status, started_at, last_activity_at, token_budget)"
-                " values (%s, %s, %s, %s, %s, 'in_progress', now(), now(), %s) returning id, status, role_type, mode",
-                [interview_id, caller.user_id, found["resume_id"], found["role_type"], request.mode, settings.interview_token_budget],
-            ).fetchone()
-        session_id = conn.execute(
-            "insert into public.interview_sessions (interview_id, current_difficulty_level, questions_asked_count, progression_state,"
-            " conversation_memory) values (%s, %s, 1, %s, '[]') returning id",
-            [interview_id, state.progression.phase, state.model_dump_json()],
-        ).fetchone()["id"]
+            interview = one(
+                conn.execute(
+                    "insert into public.interviews (id, candidate_id, resume_id, role_type, mode, status, started_at, last_activity_at, token_budget)"
+                    " values (%s, %s, %s, %s, %s, 'in_progress', now(), now(), %s) returning id, status, role_type, mode",
+                    [interview_id, caller.user_id, found["resume_id"], found["role_type"], request.mode, settings.interview_token_budget],
+                )
+            )
+        session_id = one(
+            conn.execute(
+                "insert into public.interview_sessions (interview_id, current_difficulty_level, questions_asked_count, progression_state,"
+                " conversation_memory) values (%s, %s, 1, %s, '[]') returning id",
+                [interview_id, state.progression.phase, state.model_dump_json()],
+            )
+        )["id"]
         message = insert_question(conn, interview_id, session_id, 1, question, spoken.path if spoken else None)
         add_usage(conn, interview_id, usages)
-    return {"interview": interview, "question": question_payload(message, spoken.url if spoken else None), "progress": progress(state)}
+    first_question = question_payload(message, spoken.url if spoken else None)
+    assert first_question is not None  # a message was just inserted
+    return StartedInterview(interview=InterviewSummary.model_validate(interview), question=first_question, progress=progress(state))
 
 
-def _visible_interview(conn: psycopg.Connection, interview_id: str) -> dict[str, Any]:
+def _visible_interview(conn: psycopg.Connection[DictRow], interview_id: str) -> DictRow:
     """The interview if the caller may see it (the candidate or staff, by RLS); 404 otherwise."""
     row = conn.execute(
         "select i.id, i.candidate_id, i.status, i.role_type, i.mode, i.started_at, i.completed_at, i.duration_seconds, i.end_reason,"
@@ -208,7 +217,8 @@ def _visible_interview(conn: psycopg.Connection, interview_id: str) -> dict[str,
     return row
 
 
-def status(caller: Caller, interview_id: str) -> dict[str, Any]:
+def status(caller: Caller, interview_id: str) -> InterviewStatusView:
+    """Where the interview stands, for a client recovering after a reload."""
     with user_transaction(caller.claims) as conn:
         interview = _visible_interview(conn, interview_id)
         last = conn.execute(
@@ -216,23 +226,23 @@ def status(caller: Caller, interview_id: str) -> dict[str, Any]:
         ).fetchone()
     state = SessionState.load(interview["progression_state"])
     outstanding = last if interview["status"] == "in_progress" and last and last["message_type"] == "ai_question" else None
-    return {
-        "status": interview["status"],
-        "role_type": interview["role_type"],
-        "mode": interview["mode"],
-        "can_resume": interview["status"] == "in_progress",
-        "can_restart": interview["status"] == "abandoned",
-        "last_question": question_payload(outstanding),
-        "progress": progress(state),
-        "end_reason": interview["end_reason"],
-        "started_at": interview["started_at"],
-        "completed_at": interview["completed_at"],
-        "duration_seconds": interview["duration_seconds"],
-        "results": f"/assessments/{interview_id}" if interview["status"] == "completed" else None,
-    }
+    return InterviewStatusView(
+        status=interview["status"],
+        role_type=interview["role_type"],
+        mode=interview["mode"],
+        can_resume=interview["status"] == "in_progress",
+        can_restart=interview["status"] == "abandoned",
+        last_question=question_payload(outstanding),
+        progress=progress(state),
+        end_reason=interview["end_reason"],
+        started_at=interview["started_at"],
+        completed_at=interview["completed_at"],
+        duration_seconds=interview["duration_seconds"],
+        results=f"/assessments/{interview_id}" if interview["status"] == "completed" else None,
+    )
 
 
-def messages(caller: Caller, interview_id: str, limit: int = 50, before: int | None = None) -> dict[str, Any]:
+def messages(caller: Caller, interview_id: str, limit: int = 50, before: int | None = None) -> MessagePage:
     """A page of messages in order: the newest `limit` before sequence number `before`."""
     limit = max(1, min(100, limit))
     with user_transaction(caller.claims) as conn:
@@ -243,15 +253,19 @@ def messages(caller: Caller, interview_id: str, limit: int = 50, before: int | N
             [interview_id, before, limit + 1],
         ).fetchall()
     page = list(reversed(rows[:limit]))
-    return {"items": page, "next_before": page[0]["sequence_number"] if len(rows) > limit and page else None}
+    return MessagePage(
+        items=[Message.model_validate(row) for row in page], next_before=page[0]["sequence_number"] if len(rows) > limit and page else None
+    )
 
 
-def latest(caller: Caller, interview_id: str) -> dict[str, Any] | None:
-    page = messages(caller, interview_id, limit=1)["items"]
+def latest(caller: Caller, interview_id: str) -> Message | None:
+    """The newest message, if any."""
+    page = messages(caller, interview_id, limit=1).items
     return page[0] if page else None
 
 
-def transcript(caller: Caller, interview_id: str) -> dict[str, Any]:
+def transcript(caller: Caller, interview_id: str) -> Transcript:
+    """The whole conversation in order, as entries and as plain text."""
     with user_transaction(caller.claims) as conn:
         interview = _visible_interview(conn, interview_id)
         rows = conn.execute(
@@ -261,35 +275,36 @@ def transcript(caller: Caller, interview_id: str) -> dict[str, Any]:
         ).fetchall()
     lines = [f"{'Interviewer' if r['message_type'] == 'ai_question' else 'Candidate'}: {r['content_text']}" for r in rows]
     entries = [
-        {
-            "sequence_number": r["sequence_number"],
-            "speaker": "interviewer" if r["message_type"] == "ai_question" else "candidate",
-            "text": r["content_text"],
-            "response_time_seconds": r["response_time_seconds"],
-            "audio_duration_seconds": r["audio_duration_seconds"],
-            "at": r["created_at"],
-        }
+        TranscriptEntry(
+            sequence_number=r["sequence_number"],
+            speaker="interviewer" if r["message_type"] == "ai_question" else "candidate",
+            text=r["content_text"],
+            response_time_seconds=r["response_time_seconds"],
+            audio_duration_seconds=r["audio_duration_seconds"],
+            at=r["created_at"],
+        )
         for r in rows
     ]
-    return {"interview_id": interview_id, "status": interview["status"], "entries": entries, "text": "\n".join(lines)}
+    return Transcript(interview_id=interview["id"], status=interview["status"], entries=entries, text="\n".join(lines))
 
 
-def complete(caller: Caller, interview_id: str) -> dict[str, Any]:
+def complete(caller: Caller, interview_id: str) -> Completion:
     """The candidate ends the interview; the completion trigger queues scoring."""
     with user_transaction(caller.claims) as conn:
         interview = _visible_interview(conn, interview_id)
     if str(interview["candidate_id"]) != caller.user_id:
         raise Forbidden("Only the candidate can complete their interview.")
     if interview["status"] == "completed":
-        return {"status": "completed", "duration_seconds": interview["duration_seconds"]}
+        return Completion(duration_seconds=interview["duration_seconds"])
     with service_transaction() as conn:
         row = finish(conn, interview_id, "candidate_completed")
     if row is None:
         raise InterviewNotActive()
-    return {"status": "completed", "duration_seconds": row["duration_seconds"]}
+    return Completion(duration_seconds=row["duration_seconds"])
 
 
-def finish(conn: psycopg.Connection, interview_id: str, reason: str) -> dict[str, Any] | None:
+def finish(conn: psycopg.Connection[DictRow], interview_id: str, reason: str) -> DictRow | None:
+    """Complete an in-progress interview; None when it was not in progress."""
     return conn.execute(
         "update public.interviews set status = 'completed', completed_at = now(), end_reason = %s,"
         " duration_seconds = greatest(0, extract(epoch from now() - coalesce(started_at, created_at)))::integer"

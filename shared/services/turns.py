@@ -9,37 +9,18 @@ import json
 from typing import Any
 
 import psycopg
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from psycopg.rows import DictRow
 
 from shared.ai.base import get_provider
 from shared.ai.models import AIUsage
 from shared.auth import Caller
-from shared.db import service_transaction, user_transaction
+from shared.db import one, service_transaction, user_transaction
 from shared.errors import Conflict, Forbidden, InterviewNotActive, NotFound
+from shared.models.interviews import Answer, TurnRequest, TurnResult
 from shared.services import interview_audio
 from shared.services.interview_state import SessionState, progress, remember
 from shared.services.interviews import MESSAGE_COLUMNS, add_usage, finish, insert_question, is_speech, question_payload
 from shared.services.progression import AnswerOutcome, advance, record_question, skill_boundaries
-
-
-class TurnRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    text: str | None = Field(default=None, max_length=10_000)
-    audio_base64: str | None = None
-    audio_format: str | None = Field(default=None, max_length=20)
-    audio_path: str | None = Field(default=None, min_length=3, max_length=500)
-    client_turn_id: str | None = Field(default=None, min_length=1, max_length=100)
-    question_id: str | None = Field(default=None, pattern=r"^[0-9a-fA-F-]{36}$")  # the question message being answered
-
-    @model_validator(mode="after")
-    def _one_answer(self) -> TurnRequest:
-        given = [name for name in ("text", "audio_base64", "audio_path") if getattr(self, name) is not None]
-        if len(given) != 1:
-            raise ValueError("Send exactly one of text, audio_base64 (with audio_format) or audio_path.")
-        if self.text is not None and not self.text.strip():
-            raise ValueError("The answer text is empty.")
-        return self
 
 
 def _load(caller: Caller, interview_id: str, client_turn_id: str | None) -> dict[str, Any]:
@@ -64,7 +45,7 @@ def _load(caller: Caller, interview_id: str, client_turn_id: str | None) -> dict
     return row
 
 
-def _replay(conn: psycopg.Connection, interview_id: str, client_turn_id: str) -> dict[str, Any] | None:
+def _replay(conn: psycopg.Connection[DictRow], interview_id: str, client_turn_id: str) -> TurnResult | None:
     answer = conn.execute(
         "select id, sequence_number, content_text from public.interview_messages where interview_id = %s and client_turn_id = %s",
         [interview_id, client_turn_id],
@@ -77,19 +58,21 @@ def _replay(conn: psycopg.Connection, interview_id: str, client_turn_id: str) ->
     ).fetchone()
     stored = conn.execute("select progression_state from public.interview_sessions where interview_id = %s", [interview_id]).fetchone()
     state = SessionState.load(stored["progression_state"] if stored else None)
-    return {
-        "answer": {"id": answer["id"], "sequence_number": answer["sequence_number"], "text": answer["content_text"]},
-        "question": question_payload(question),
-        "progress": progress(state),
-        "done": question is None,
-        "replayed": True,
-    }
+    return TurnResult(
+        answer=Answer(id=answer["id"], sequence_number=answer["sequence_number"], text=answer["content_text"]),
+        question=question_payload(question),
+        progress=progress(state),
+        done=question is None,
+        replayed=True,
+    )
 
 
-def process_turn(caller: Caller, access_token: str, interview_id: str, request: TurnRequest) -> dict[str, Any]:
+def process_turn(caller: Caller, interview_id: str, request: TurnRequest) -> TurnResult:
+    """Record the candidate's answer to the outstanding question and ask the next one (or end)."""
     loaded = _load(caller, interview_id, request.client_turn_id)
-    if loaded["replay"]:
-        return loaded["replay"]
+    replay: TurnResult | None = loaded["replay"]
+    if replay is not None:
+        return replay
     if loaded["status"] != "in_progress":
         raise InterviewNotActive()
     last = loaded["last"]
@@ -106,7 +89,9 @@ def process_turn(caller: Caller, access_token: str, interview_id: str, request: 
     if request.text is not None:
         answer_text = request.text.strip()
     else:
-        data, fmt, path = interview_audio.answer_audio(caller.user_id, access_token, request.audio_base64, request.audio_format, request.audio_path)
+        data, fmt, path = interview_audio.answer_audio(
+            caller.user_id, caller.access_token, request.audio_base64, request.audio_format, request.audio_path
+        )
         heard = interview_audio.transcribe_answer(data, fmt, path)
         usages.append(heard.usage)
         answer_text = heard.text
@@ -150,17 +135,17 @@ def process_turn(caller: Caller, access_token: str, interview_id: str, request: 
     with service_transaction() as conn:
         # The session row serialises writers; a new last message means another turn applied first.
         conn.execute("select 1 from public.interview_sessions where id = %s for update", [loaded["session_id"]])
-        current_last = conn.execute(
-            "select max(sequence_number) as seq from public.interview_messages where interview_id = %s", [interview_id]
-        ).fetchone()["seq"]
+        current_last = one(conn.execute("select max(sequence_number) as seq from public.interview_messages where interview_id = %s", [interview_id]))[
+            "seq"
+        ]
         if current_last != last["sequence_number"]:
             replay = _replay(conn, interview_id, request.client_turn_id) if request.client_turn_id else None
             if replay:
                 return replay
             raise Conflict("Another answer to this question was recorded first.")
-        if conn.execute("select status from public.interviews where id = %s for update", [interview_id]).fetchone()["status"] != "in_progress":
+        if one(conn.execute("select status from public.interviews where id = %s for update", [interview_id]))["status"] != "in_progress":
             raise InterviewNotActive()
-        answer = conn.execute(
+        answer_cursor = conn.execute(
             "insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text, content_audio_url,"
             " audio_duration_seconds, audio_metadata, response_time_seconds, client_turn_id, metadata)"
             " values (%s, %s, %s, 'candidate_response', %s, %s, %s, %s, %s, %s, %s) returning id, sequence_number, content_text",
@@ -176,7 +161,8 @@ def process_turn(caller: Caller, access_token: str, interview_id: str, request: 
                 request.client_turn_id,
                 json.dumps(answer_metadata),
             ],
-        ).fetchone()
+        )
+        answer = one(answer_cursor)
         next_message = None
         if next_state.current_question is not None:
             next_message = insert_question(
@@ -202,10 +188,10 @@ def process_turn(caller: Caller, access_token: str, interview_id: str, request: 
         add_usage(conn, interview_id, usages)
         if decision.done:
             finish(conn, interview_id, decision.end_reason or "plan_complete")
-    return {
-        "answer": {"id": answer["id"], "sequence_number": answer["sequence_number"], "text": answer["content_text"]},
-        "question": question_payload(next_message, spoken.url if spoken else None),
-        "progress": progress(next_state),
-        "done": decision.done,
-        "end_reason": decision.end_reason,
-    }
+    return TurnResult(
+        answer=Answer(id=answer["id"], sequence_number=answer["sequence_number"], text=answer["content_text"]),
+        question=question_payload(next_message, spoken.url if spoken else None),
+        progress=progress(next_state),
+        done=decision.done,
+        end_reason=decision.end_reason,
+    )

@@ -12,6 +12,7 @@ import pytest
 
 from local import postgres
 from shared.ai.offline import speech
+from shared.models.interviews import TurnRequest, TurnResult
 from shared.services import interviews as interview_service
 from tests.interview_answers import WEAK_ANSWER, bank_question, strong_answer
 
@@ -141,7 +142,7 @@ def test_turns_that_race_past_the_first_check_are_settled_by_the_session_lock(ap
     import threading
 
     from shared.ai.offline.provider import OfflineProvider
-    from shared.auth import Caller, verify_access_token
+    from shared.auth import caller_from_token
     from shared.errors import Conflict
     from shared.services import turns
 
@@ -155,17 +156,17 @@ def test_turns_that_race_past_the_first_check_are_settled_by_the_session_lock(ap
         return evaluate(self, context, question, answer)
 
     monkeypatch.setattr(OfflineProvider, "evaluate_answer", evaluate_together)
-    caller = Caller(user_id=candidate["id"], role="candidate", claims=verify_access_token(candidate["token"]))
+    caller = caller_from_token(candidate["token"])
 
     def answer(n):
         try:
-            return turns.process_turn(caller, candidate["token"], interview_id, turns.TurnRequest(text=f"answer number {n} about lists"))
+            return turns.process_turn(caller, interview_id, TurnRequest(text=f"answer number {n} about lists"))
         except Conflict as exc:
             return exc
 
     with concurrent.futures.ThreadPoolExecutor(3) as pool:
         outcomes = list(pool.map(answer, range(3)))
-    assert sum(isinstance(o, dict) for o in outcomes) == 1 and sum(isinstance(o, Conflict) for o in outcomes) == 2
+    assert sum(isinstance(o, TurnResult) for o in outcomes) == 1 and sum(isinstance(o, Conflict) for o in outcomes) == 2
     assert rows(stack_db, "select count(*) from public.interview_messages where interview_id = %s", [interview_id]) == [(3,)]
 
 
@@ -352,7 +353,7 @@ def test_an_application_interview_starts_from_its_scheduled_record_with_the_post
 
 def test_when_speech_synthesis_fails_the_voice_turn_goes_on_as_text(api, candidate, in_stack, monkeypatch):
     from shared.ai.offline.provider import OfflineProvider
-    from shared.auth import Caller, verify_access_token
+    from shared.auth import caller_from_token
     from shared.errors import AIUnavailable
     from shared.services import turns
 
@@ -362,8 +363,6 @@ def test_when_speech_synthesis_fails_the_voice_turn_goes_on_as_text(api, candida
         raise AIUnavailable()
 
     monkeypatch.setattr(OfflineProvider, "synthesize", broken)
-    caller = Caller(user_id=candidate["id"], role="candidate", claims=verify_access_token(candidate["token"]))
-    result = turns.process_turn(
-        caller, candidate["token"], data["interview"]["id"], turns.TurnRequest(text=strong_answer(bank_question(data["question"]["text"])))
-    )
-    assert result["question"]["text"] and result["question"]["audio_url"] is None and result["done"] is False
+    caller = caller_from_token(candidate["token"])
+    result = turns.process_turn(caller, data["interview"]["id"], TurnRequest(text=strong_answer(bank_question(data["question"]["text"]))))
+    assert result.question is not None and result.question.text and result.question.audio_url is None and result.done is False

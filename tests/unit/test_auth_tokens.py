@@ -6,8 +6,8 @@ import uuid
 import jwt
 import pytest
 
-from shared.auth import Caller, authenticate, require_role, verify_access_token
-from shared.errors import Forbidden, Unauthorized
+from shared.auth import Caller, bearer_token, caller_from_token, verify_access_token
+from shared.errors import Unauthorized
 from shared.settings import get_settings
 
 SECRET = "unit-test-secret-that-is-long-enough-for-hs256-0123456789"
@@ -76,26 +76,22 @@ def test_bad_tokens_are_unauthorized(token_factory):
         verify_access_token(token_factory())
 
 
-class Event:
-    def __init__(self, headers):
-        self.headers = headers
-
-
 def test_role_comes_from_app_metadata_never_user_metadata():
     token = sign(claims(app_metadata={}, user_metadata={"role": "admin"}))
-    caller = authenticate(Event({"authorization": f"Bearer {token}"}))
+    caller = caller_from_token(token)
     assert caller.role == "candidate"
-    with pytest.raises(Forbidden):
-        require_role(caller, "admin")
+    assert caller.access_token == token
+    assert not caller.is_staff
 
 
-def test_missing_or_malformed_authorization_header_is_unauthorized():
-    for headers in ({}, {"authorization": "Basic abc"}, {"authorization": "Bearer "}):
-        with pytest.raises(Unauthorized):
-            authenticate(Event(headers))
+@pytest.mark.parametrize("headers", [{}, {"authorization": "Basic abc"}, {"authorization": "Bearer "}])
+def test_missing_or_malformed_authorization_header_is_unauthorized(headers):
+    with pytest.raises(Unauthorized):
+        bearer_token(headers)
 
 
-def test_require_role_accepts_listed_roles():
-    caller = Caller(user_id="u", role="recruiter", claims={})
-    assert require_role(caller, "recruiter", "admin") is caller
-    assert caller.is_staff
+def test_staff_and_manager_sets_follow_the_role():
+    recruiter = Caller(user_id="u", role="recruiter", claims={}, access_token="t")
+    viewer = Caller(user_id="u", role="viewer", claims={}, access_token="t")
+    assert recruiter.is_staff and recruiter.can_manage
+    assert viewer.is_staff and not viewer.can_manage

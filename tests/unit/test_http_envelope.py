@@ -2,7 +2,8 @@ import pytest
 from pydantic import BaseModel, Field
 
 from shared import errors
-from shared.http import create_app, make_handler, ok
+from shared.auth import AnyCaller, Manager
+from shared.http import Envelope, create_app, make_handler, ok, raises
 from tests.support import invoke
 
 
@@ -11,18 +12,39 @@ class Item(BaseModel):
     count: int
 
 
-def _app_raising(exc: Exception):
+class Counted(BaseModel):
+    count: int
+
+
+def _app(exc: Exception | None = None):
     app = create_app()
 
     @app.get("/boom")
-    def boom():
-        raise exc
+    def boom() -> Envelope[Item]:
+        raise exc or errors.NotFound()
 
-    @app.post("/items")
-    def create(item: Item):
-        return ok(item, 201)
+    @app.post("/items", status_code=201)
+    def create(item: Item) -> Envelope[Item]:
+        return ok(item)
 
-    return make_handler(app)
+    @app.get("/broken")
+    def broken() -> Envelope[Counted]:
+        return ok({"count": "not a number", "secret": "internals"})  # type: ignore[arg-type]
+
+    @app.get("/who")
+    @raises(errors.Conflict)
+    def who(caller: AnyCaller) -> Envelope[Counted]:
+        return ok(Counted(count=len(caller.user_id)))
+
+    @app.post("/manage")
+    def manage(caller: Manager) -> Envelope[Counted]:
+        return ok(Counted(count=1))
+
+    return app
+
+
+def _app_raising(exc: Exception):
+    return make_handler(_app(exc))
 
 
 @pytest.mark.parametrize(
@@ -101,3 +123,45 @@ def test_cors_allows_only_listed_origins():
     assert allowed.headers.get("access-control-allow-origin") == "http://localhost:3000"
     denied = invoke(handler, "OPTIONS", "/items", headers={"origin": "https://evil.example", "access-control-request-method": "POST"})
     assert "access-control-allow-origin" not in denied.headers
+
+
+def test_a_response_that_fails_its_own_model_is_a_generic_500():
+    reply = invoke(_app_raising(errors.NotFound()), "GET", "/broken")
+    assert reply.status == 500
+    assert reply.error["code"] == "INTERNAL_ERROR"
+    assert "internals" not in str(reply.body) and "not a number" not in str(reply.body)
+
+
+def test_a_route_needing_a_caller_refuses_a_request_without_a_token():
+    reply = invoke(_app_raising(errors.NotFound()), "GET", "/who")
+    assert reply.status == 401
+    assert reply.error["code"] == "UNAUTHORIZED"
+
+
+def test_a_route_limited_to_roles_refuses_other_roles(monkeypatch):
+    from tests.support import access_token
+
+    monkeypatch.setenv("SUPABASE_JWT_SECRET", "unit-test-secret-that-is-long-enough-for-hs256-0123456789")
+    from shared.settings import get_settings
+
+    get_settings.cache_clear()
+    handler = _app_raising(errors.NotFound())
+    candidate = invoke(handler, "POST", "/manage", token=access_token("00000000-0000-0000-0000-000000000001", "candidate"))
+    recruiter = invoke(handler, "POST", "/manage", token=access_token("00000000-0000-0000-0000-000000000002", "recruiter"))
+    get_settings.cache_clear()
+    assert candidate.status == 403 and candidate.error["code"] == "FORBIDDEN"
+    assert recruiter.status == 200 and recruiter.data == {"count": 1}
+
+
+def test_openapi_documents_caller_roles_and_declared_errors():
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    schema = _app().get_openapi_schema(security_schemes={"bearerAuth": HTTPBearer()}).model_dump(by_alias=True, exclude_none=True)
+    who = schema["paths"]["/who"]["get"]
+    manage = schema["paths"]["/manage"]["post"]
+    items = schema["paths"]["/items"]["post"]
+    assert who["security"] == [{"bearerAuth": []}] and "security" not in items
+    assert {"200", "401", "409", "422", "500", "503"} <= set(map(str, who["responses"])) and "403" not in map(str, who["responses"])
+    assert "403" in map(str, manage["responses"])
+    assert {"201", "400", "415"} <= set(map(str, items["responses"]))
+    assert "`CONFLICT`" in who["responses"][409]["description"]

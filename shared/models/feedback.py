@@ -1,0 +1,56 @@
+"""Resume feedback: what the AI drafted, the recruiter's edits and approval, what was sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.ai.models import Resource
+
+FeedbackStatus = Literal["draft", "pending_approval", "approved", "sent", "failed"]
+
+
+class FeedbackEdit(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    feedback_content: str | None = Field(default=None, min_length=20, max_length=20000)
+    identified_gaps: list[str] | None = Field(default=None, max_length=50)
+    recommended_resources: list[Resource] | None = Field(default=None, max_length=50)
+
+
+class FeedbackSummary(BaseModel):
+    id: UUID
+    feedback_content: str
+    identified_gaps: list[str]
+    recommended_resources: list[Resource]
+    status: FeedbackStatus
+    generated_at: datetime
+    sent_at: datetime | None
+
+
+class Feedback(FeedbackSummary):
+    resume_id: UUID
+    candidate_id: UUID
+    auto_send_at: datetime = Field(description="Sent automatically after this time unless a recruiter acted first.")
+    approved_at: datetime | None
+    approved_by: UUID | None = Field(description="The approving recruiter; empty when sent automatically.")
+
+
+class CandidateRef(BaseModel):
+    id: UUID
+    full_name: str
+
+
+class PendingFeedback(Feedback):
+    candidate: CandidateRef
+
+
+class PendingFeedbackList(BaseModel):
+    items: list[PendingFeedback]
+
+
+class FeedbackResult(BaseModel):
+    feedback: Feedback

@@ -1,0 +1,160 @@
+"""Interviews: starting one, answering a question (a turn), recovery status, messages,
+transcript and completion."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from shared.ai.models import Phase, RoleType
+
+InterviewStatus = Literal["scheduled", "in_progress", "completed", "abandoned"]
+InterviewMode = Literal["text", "voice", "realtime"]
+UUID_PATTERN = r"^[0-9a-fA-F-]{36}$"
+
+
+class StartRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role_type: RoleType | None = Field(default=None, description="Inferred from the resume when absent.")
+    resume_id: str | None = Field(default=None, pattern=UUID_PATTERN, description="Defaults to the active resume.")
+    application_id: str | None = Field(default=None, pattern=UUID_PATTERN, description="Start the interview scheduled for this application.")
+    mode: Literal["text", "voice"] = Field(default="text", description="In voice mode each question also comes as audio.")
+
+    @model_validator(mode="after")
+    def _one_context(self) -> StartRequest:
+        if self.resume_id and self.application_id:
+            raise ValueError("Give either resume_id or application_id, not both.")
+        return self
+
+
+class TurnRequest(BaseModel):
+    """Exactly one of `text`, `audio_base64` (with `audio_format`) or `audio_path`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str | None = Field(default=None, max_length=10_000)
+    audio_base64: str | None = Field(default=None, description="A recorded answer, base64, up to 4 MB decoded.")
+    audio_format: str | None = Field(default=None, max_length=20, description="wav, mp3, webm, ogg, m4a ...")
+    audio_path: str | None = Field(
+        default=None, min_length=3, max_length=500, description="An object already uploaded to the audio bucket, in the caller's folder."
+    )
+    client_turn_id: str | None = Field(
+        default=None, min_length=1, max_length=100, description="Idempotency key: the same id again returns the first result."
+    )
+    question_id: str | None = Field(
+        default=None, pattern=UUID_PATTERN, description="The question message being answered (guards against stale clients)."
+    )
+
+    @model_validator(mode="after")
+    def _one_answer(self) -> TurnRequest:
+        given = [name for name in ("text", "audio_base64", "audio_path") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError("Send exactly one of text, audio_base64 (with audio_format) or audio_path.")
+        if self.text is not None and not self.text.strip():
+            raise ValueError("The answer text is empty.")
+        return self
+
+
+class Question(BaseModel):
+    id: UUID = Field(description="The question's message id (send it back as question_id).")
+    sequence_number: int
+    text: str
+    audio_url: str | None = Field(description="A signed URL of the spoken question (voice mode).")
+    phase: Phase | None
+
+
+class Progress(BaseModel):
+    phase: Phase
+    questions_asked: int
+    min_questions: int
+    max_questions: int
+    difficulty: int = Field(ge=1, le=5)
+
+
+class InterviewSummary(BaseModel):
+    id: UUID
+    status: InterviewStatus
+    role_type: RoleType
+    mode: InterviewMode
+
+
+class StartedInterview(BaseModel):
+    interview: InterviewSummary
+    question: Question
+    progress: Progress
+
+
+class Answer(BaseModel):
+    id: UUID
+    sequence_number: int
+    text: str
+
+
+class TurnResult(BaseModel):
+    answer: Answer
+    question: Question | None = Field(description="The next question; empty when the interview is done.")
+    progress: Progress
+    done: bool
+    end_reason: str | None = None
+    replayed: bool = Field(default=False, description="True when this is the stored result of a repeated client_turn_id.")
+
+
+class InterviewStatusView(BaseModel):
+    status: InterviewStatus
+    role_type: RoleType
+    mode: InterviewMode
+    can_resume: bool
+    can_restart: bool
+    last_question: Question | None = Field(description="The question awaiting an answer, if any.")
+    progress: Progress
+    end_reason: str | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    duration_seconds: int | None
+    results: str | None = Field(description="Path of the assessment once the interview is completed.")
+
+
+class Message(BaseModel):
+    id: UUID
+    sequence_number: int
+    message_type: Literal["ai_question", "candidate_response"]
+    content_text: str
+    content_audio_url: str | None
+    audio_duration_seconds: float | None
+    response_time_seconds: float | None
+    metadata: dict[str, Any]
+    created_at: datetime
+
+
+class MessagePage(BaseModel):
+    items: list[Message]
+    next_before: int | None = Field(description="Pass as `before` to read the previous page; empty on the first page.")
+
+
+class LatestMessage(BaseModel):
+    message: Message | None
+
+
+class TranscriptEntry(BaseModel):
+    sequence_number: int
+    speaker: Literal["interviewer", "candidate"]
+    text: str
+    response_time_seconds: float | None
+    audio_duration_seconds: float | None
+    at: datetime
+
+
+class Transcript(BaseModel):
+    interview_id: UUID
+    status: InterviewStatus
+    entries: list[TranscriptEntry]
+    text: str
+
+
+class Completion(BaseModel):
+    status: Literal["completed"] = "completed"
+    duration_seconds: int | None

@@ -1,0 +1,67 @@
+"""Resumes: uploads, the resume as stored and parsed, download links, re-parsing."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from shared.ai.models import ResumeExtraction
+from shared.models.feedback import FeedbackSummary
+
+ParsingStatus = Literal["pending", "processing", "completed", "failed"]
+
+
+class UploadUrlRequest(BaseModel):
+    file_name: str = Field(min_length=1, max_length=200, description="The file's name; its extension must be .pdf, .docx or .txt.")
+    content_type: str = Field(min_length=1, max_length=200)
+    file_size: int = Field(ge=0, description="Size in bytes, checked against the upload limit.")
+
+
+class UploadUrl(BaseModel):
+    upload_url: str = Field(description="PUT the file's bytes here (Supabase Storage signed upload URL).")
+    token: str
+    path: str = Field(description="Object path in the resumes bucket; the upload creates the resume.")
+
+
+class Resume(BaseModel):
+    id: UUID
+    file_name: str
+    file_size: int
+    mime_type: str | None
+    parsing_status: ParsingStatus
+    parsing_error: str | None = Field(description="Why parsing failed, when it did.")
+    parsed_data: ResumeExtraction | None
+    uploaded_at: datetime
+    parsed_at: datetime | None
+    is_active: bool
+
+
+class ResumeDetail(Resume):
+    candidate_id: UUID
+    feedback: FeedbackSummary | None = Field(description="The AI feedback, when the caller may see it.")
+
+
+class ResumeResult(BaseModel):
+    resume: Resume
+
+
+class ResumeDetailResult(BaseModel):
+    resume: ResumeDetail
+
+
+class ResumeList(BaseModel):
+    resumes: list[Resume]
+
+
+class DownloadUrl(BaseModel):
+    url: str
+    expires_in: int = Field(description="Seconds the URL stays valid.")
+
+
+class ReparseQueued(BaseModel):
+    resume_id: UUID
+    parsing_status: Literal["pending"] = "pending"
+    job_id: int

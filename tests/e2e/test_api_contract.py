@@ -1,0 +1,132 @@
+"""The committed contract holds over HTTP: one valid request per route of every function, each
+response's status documented for its route and its body valid against that route's response
+schema in docs/openapi.json. The walk ends by checking it reached every documented operation."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import httpx
+import jsonschema
+import pytest
+
+from local.paths import OPENAPI_JSON
+from tests.documents import make_pdf
+
+PDF = "application/pdf"
+DOCUMENT = json.loads(OPENAPI_JSON.read_text())
+
+
+def _template(path: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(path)) + "$")
+
+
+OPERATIONS = [(method.upper(), path, _template(path)) for path, item in DOCUMENT["paths"].items() for method in item]
+
+
+class Contract:
+    """Checks responses against the document and remembers which operations were exercised."""
+
+    def __init__(self, api: Any) -> None:
+        self.api = api
+        self.covered: set[tuple[str, str]] = set()
+
+    def call(self, method: str, path: str, expected: int, **kwargs: Any) -> Any:
+        response: httpx.Response = self.api(method, path, **kwargs)
+        assert response.status_code == expected, f"{method} {path}: {response.status_code} {response.text[:300]}"
+        bare = path.split("?", 1)[0]
+        matches = [template for verb, template, pattern in OPERATIONS if verb == method and pattern.match(bare)]
+        assert matches, f"{method} {bare} is not in docs/openapi.json"
+        template = min(matches, key=lambda t: t.count("{"))  # /messages/latest before /messages/{id}
+        self.covered.add((method, template))
+        documented = DOCUMENT["paths"][template][method.lower()]["responses"]
+        assert str(response.status_code) in documented, f"{method} {template} answered {response.status_code}, not documented"
+        content = documented[str(response.status_code)].get("content", {}).get("application/json")
+        if response.status_code == 204:
+            assert response.content == b""
+            return None
+        body = response.json()
+        assert content is not None, f"{method} {template} {response.status_code} has no JSON schema"
+        schema = {**content["schema"], "components": DOCUMENT["components"]}
+        jsonschema.validate(body, schema, cls=jsonschema.Draft202012Validator)
+        return body["data"] if body.get("success") else body["error"]
+
+
+@pytest.fixture
+def contract(api):
+    return Contract(api)
+
+
+def test_every_route_answers_a_valid_request_with_a_body_its_schema_accepts(contract, make_user, in_stack):
+    import shared.jobs  # noqa: F401 - registers the job handlers for drain() in this process
+    from shared.queue import drain
+
+    c = contract
+    assert c.call("GET", "/health/", 200)["status"] == "ok"
+
+    # auth
+    email = "contract-candidate@example.com"
+    registered = c.call("POST", "/auth/register", 201, json={"email": email, "password": "Str0ng!Pass", "full_name": "Casey Contract"})
+    c.call("POST", "/auth/login", 200, json={"email": email, "password": "Str0ng!Pass"})
+    refreshed = c.call("POST", "/auth/refresh", 200, json={"refresh_token": registered["session"]["refresh_token"]})
+    token = refreshed["session"]["access_token"]
+    assert c.call("GET", "/auth/me", 200, token=token)["user"]["email"] == email
+    admin = make_user("admin", "Ada Admin")
+    recruiter = make_user("recruiter", "Rita Recruiter")
+    created = c.call(
+        "POST",
+        "/auth/recruiters",
+        201,
+        token=admin["token"],
+        json={"email": "contract-viewer@example.com", "full_name": "Vic Viewer", "role": "viewer"},
+    )
+    c.call("PATCH", f"/auth/recruiters/{created['user']['id']}", 200, token=admin["token"], json={"role": "recruiter"})
+
+    # resumes and feedback
+    resume = c.call("POST", "/resumes/upload", 201, token=token, files={"file": ("cv.pdf", make_pdf(), PDF)})["resume"]
+    c.call("POST", "/resumes/upload-url", 201, token=token, json={"file_name": "large.pdf", "content_type": PDF, "file_size": 5000})
+    drain()  # parse the resume and draft its feedback
+    assert c.call("GET", "/resumes/", 200, token=token)["resumes"]
+    detail = c.call("GET", f"/resumes/{resume['id']}", 200, token=token)["resume"]
+    assert detail["parsing_status"] == "completed" and detail["parsed_data"]["skills"]
+    assert c.call("GET", f"/resumes/{resume['id']}/download", 200, token=token)["url"]
+    c.call("POST", f"/resumes/{resume['id']}/activate", 200, token=token)
+    pending = c.call("GET", "/feedback/pending", 200, token=recruiter["token"])["items"]
+    feedback_id = next(item["id"] for item in pending if item["resume_id"] == resume["id"])
+    c.call("GET", f"/feedback/{feedback_id}", 200, token=recruiter["token"])
+    c.call(
+        "PATCH",
+        f"/feedback/{feedback_id}",
+        200,
+        token=recruiter["token"],
+        json={"feedback_content": "A clear resume; quantify the outcomes of each role."},
+    )
+    assert c.call("POST", f"/feedback/{feedback_id}/approve", 200, token=recruiter["token"])["feedback"]["status"] == "approved"
+    c.call("POST", f"/resumes/{resume['id']}/reparse", 202, token=recruiter["token"])
+
+    # interview
+    started = c.call("POST", "/start-interview/", 201, token=token, json={"role_type": "python"})
+    interview_id = started["interview"]["id"]
+    answer = "A list is mutable and a tuple is immutable, so tuples are hashable and can be dictionary keys."
+    c.call("POST", f"/process-turn/{interview_id}", 200, token=token, json={"text": answer, "client_turn_id": "turn-1"})
+    assert c.call("GET", f"/interview/{interview_id}/status", 200, token=token)["can_resume"] is True
+    assert len(c.call("GET", f"/interview/{interview_id}/messages?limit=2", 200, token=token)["items"]) == 2
+    assert c.call("GET", f"/interview/{interview_id}/messages/latest", 200, token=token)["message"]["message_type"] == "ai_question"
+    assert c.call("GET", f"/interview/{interview_id}/transcript", 200, token=token)["entries"]
+    assert c.call("GET", f"/assessments/{interview_id}", 409, token=token)["code"] == "CONFLICT"  # not completed yet: an error body
+    c.call("POST", f"/interview/{interview_id}/complete", 200, token=token)
+    assert c.call("GET", f"/assessments/{interview_id}", 202, token=token)["status"] == "processing"
+    drain()  # score it
+    assert "integrity_flags" not in c.call("GET", f"/assessments/{interview_id}", 200, token=token)
+    assert "integrity_flags" in c.call("GET", f"/assessments/{interview_id}", 200, token=recruiter["token"])
+    c.call("POST", f"/assessments/{interview_id}/rescore", 202, token=recruiter["token"])
+
+    # endings
+    c.call("DELETE", f"/resumes/{resume['id']}", 204, token=token)
+    assert c.call("GET", "/auth/me", 401)["code"] == "UNAUTHORIZED"
+    c.call("POST", "/auth/logout", 200, token=token)
+
+    missing = {(method, template) for method, template, _ in OPERATIONS} - c.covered
+    assert not missing, f"operations the contract walk did not reach: {sorted(missing)}"
