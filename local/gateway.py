@@ -33,6 +33,7 @@ from local import schedule
 from local.paths import OPENAPI_JSON, SERVERLESS_YML
 
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # Lambda's synchronous invocation payload limit
+FUNCTION_URL_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})  # what a function URL forwards
 TEXT_TYPES = (
     "text/",
     "application/json",
@@ -350,6 +351,12 @@ class Gateway:
         parts = urlsplit(target)
         function_name, _, rest = parts.path.lstrip("/").partition("/")
         request_id = str(uuid.uuid4())
+        if method.upper() not in FUNCTION_URL_METHODS:
+            return (
+                405,
+                [("Content-Type", "application/json"), ("X-Request-Id", request_id), ("Allow", ", ".join(sorted(FUNCTION_URL_METHODS)))],
+                _envelope(405, "METHOD_NOT_ALLOWED", "The method is not supported.", request_id),
+            )
         if function_name == DOCS:
             return serve_docs(method, parts.path, headers, request_id)
         spec = self.specs.get(function_name)
@@ -418,6 +425,12 @@ def _request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
             )
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _dispatch
+
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (TRACE, QUERY, ...) gets the gateway's enveloped 405, not the stdlib's HTML 501.
+            if name.startswith("do_"):
+                return self._dispatch
+            raise AttributeError(name)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             return

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Generic, Literal, TypeVar, get_args, get_orig
 from aws_lambda_powertools.event_handler import CORSConfig, LambdaFunctionUrlResolver, Response, content_types
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
+from aws_lambda_powertools.event_handler.middlewares.openapi_validation import OpenAPIRequestValidationMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -262,6 +263,19 @@ def documented_responses(
     return responses
 
 
+class JsonBodyValidation(OpenAPIRequestValidationMiddleware):
+    """Powertools' request validation, reading request bodies as JSON only: every request model is
+    JSON, so a form or multipart body sent to such a route is a 415 rather than a form parse (whose
+    parser raises a bare ValueError on a multipart type without a boundary)."""
+
+    def _get_body(self, app: Any) -> dict[str, Any]:
+        content_type = (app.current_event.headers.get("content-type") or "").strip().lower()
+        if content_type and not content_type.startswith(content_types.APPLICATION_JSON):
+            raise RequestUnsupportedContentType("Unsupported content type", errors=[{"type": "unsupported_content_type", "loc": ("body",)}])
+        body: dict[str, Any] = super()._get_body(app)
+        return body
+
+
 class Api(LambdaFunctionUrlResolver):
     """The resolver every function uses. Each route's OpenAPI entry is completed from what the
     route itself declares: its caller dependency (bearer scheme, 401, 403 when roles are
@@ -334,6 +348,7 @@ def create_app() -> Api:
         max_age=600,
     )
     app = Api(cors=cors, enable_validation=True, response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR)
+    app._request_validation_middleware = JsonBodyValidation()  # type: ignore[no-untyped-call]  # Powertools leaves its constructor unannotated
     _register_error_mapping(app)
     return app
 

@@ -13,15 +13,14 @@ from shared.ai.models import Phase, RoleType
 
 InterviewStatus = Literal["scheduled", "in_progress", "completed", "abandoned"]
 InterviewMode = Literal["text", "voice", "realtime"]
-UUID_PATTERN = r"^[0-9a-fA-F-]{36}$"
 
 
 class StartRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     role_type: RoleType | None = Field(default=None, description="Inferred from the resume when absent.")
-    resume_id: str | None = Field(default=None, pattern=UUID_PATTERN, description="Defaults to the active resume.")
-    application_id: str | None = Field(default=None, pattern=UUID_PATTERN, description="Start the interview scheduled for this application.")
+    resume_id: UUID | None = Field(default=None, description="Defaults to the active resume.")
+    application_id: UUID | None = Field(default=None, description="Start the interview scheduled for this application.")
     mode: Literal["text", "voice"] = Field(default="text", description="In voice mode each question also comes as audio.")
 
     @model_validator(mode="after")
@@ -45,9 +44,7 @@ class TurnRequest(BaseModel):
     client_turn_id: str | None = Field(
         default=None, min_length=1, max_length=100, description="Idempotency key: the same id again returns the first result."
     )
-    question_id: str | None = Field(
-        default=None, pattern=UUID_PATTERN, description="The question message being answered (guards against stale clients)."
-    )
+    question_id: UUID | None = Field(default=None, description="The question message being answered (guards against stale clients).")
 
     @model_validator(mode="after")
     def _one_answer(self) -> TurnRequest:

@@ -78,7 +78,7 @@ def process_turn(caller: Caller, interview_id: str, request: TurnRequest) -> Tur
     last = loaded["last"]
     if last is None or last["message_type"] != "ai_question":
         raise Conflict("There is no question awaiting an answer.")
-    if request.question_id and request.question_id != str(last["id"]):
+    if request.question_id and str(request.question_id) != str(last["id"]):
         raise Conflict("That question has already been answered.", details={"outstanding_question_id": str(last["id"])})
     state = SessionState.load(loaded["progression_state"])
     if state.current_question is None:

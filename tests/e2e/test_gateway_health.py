@@ -24,3 +24,10 @@ def test_malformed_body_gets_a_4xx_envelope_not_a_trace(gateway_url):
     assert 400 <= response.status_code < 500
     assert response.json()["success"] is False
     assert "Traceback" not in response.text
+
+
+def test_a_method_function_urls_do_not_forward_is_an_enveloped_405(gateway_url):
+    response = httpx.request("QUERY", gateway_url + "/health/")
+    assert response.status_code == 405
+    assert response.json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+    assert "GET" in response.headers["allow"]

@@ -165,3 +165,10 @@ def test_openapi_documents_caller_roles_and_declared_errors():
     assert "403" in map(str, manage["responses"])
     assert {"201", "400", "415"} <= set(map(str, items["responses"]))
     assert "`CONFLICT`" in who["responses"][409]["description"]
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "application/x-www-form-urlencoded", "text/plain"])
+def test_a_json_route_refuses_other_body_types_with_415(content_type):
+    reply = invoke(_app_raising(errors.NotFound()), "POST", "/items", body=b'{"name": "ab", "count": 2}', headers={"content-type": content_type})
+    assert reply.status == 415
+    assert reply.error["code"] == "UNSUPPORTED_MEDIA_TYPE"
