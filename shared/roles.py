@@ -1,6 +1,6 @@
 """Role names and the role sets routes accept: the one place in Python where they are spelled.
-Each set matches a SQL helper of the access-helpers migration (`public.is_staff()`,
-`public.can_manage()`, `public.is_admin()`), and a test compares them."""
+Each set matches a SQL helper in schema `access` (`access.is_staff()`, `access.can_manage()`,
+`access.is_admin()`), and a test compares them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,6 @@ RecruiterRole = Literal["recruiter", "admin", "viewer"]
 CANDIDATE: Role = "candidate"
 RECRUITER: RecruiterRole = "recruiter"
 CANDIDATES: frozenset[str] = frozenset({CANDIDATE})
-STAFF: frozenset[str] = frozenset({"recruiter", "admin", "viewer"})  # public.is_staff()
-CAN_MANAGE: frozenset[str] = frozenset({"recruiter", "admin"})  # public.can_manage()
-ADMIN: frozenset[str] = frozenset({"admin"})  # public.is_admin()
+STAFF: frozenset[str] = frozenset({"recruiter", "admin", "viewer"})  # access.is_staff()
+CAN_MANAGE: frozenset[str] = frozenset({"recruiter", "admin"})  # access.can_manage()
+ADMIN: frozenset[str] = frozenset({"admin"})  # access.is_admin()

@@ -95,8 +95,8 @@ def test_role_names_are_spelled_only_in_the_roles_module():
 
 
 def _roles_in_sql_helper(conn, name: str) -> frozenset[str]:
-    source = conn.execute("select pg_get_functiondef(%s::regprocedure) as body", [f"public.{name}()"]).fetchone()["body"]
-    match = re.search(r"app_role\(\)\s+(?:in\s*\(([^)]*)\)|=\s*'(\w+)')", source)
+    source = conn.execute("select pg_get_functiondef(%s::regprocedure) as body", [f"access.{name}()"]).fetchone()["body"]
+    match = re.search(r"staff_role\(\)\s+(?:in\s*\(([^)]*)\)|=\s*'(\w+)')", source)
     assert match, source
     listed = match.group(1) or f"'{match.group(2)}'"
     return frozenset(re.findall(r"'(\w+)'", listed))
