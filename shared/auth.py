@@ -10,12 +10,17 @@ annotated types at the end of this module (`AnyCaller`, `Candidate`, `Staff`, `M
 `Admin`), a Powertools `Depends()` that verifies the bearer token once per request, checks the
 role and leaves the caller in the request context. The OpenAPI document reads the same
 declaration (`caller_roles`) to mark the route with the bearer scheme and its 401/403 answers.
+
+A token can be an hour old, so authority does not come from it alone: for staff routes and for
+every state-changing request the caller's state is read from the database (`access.caller_state()`):
+the token's session must still exist (logout, a role change or deactivation end it) and staff
+power is the active `recruiters` row's role and organization.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Annotated, Any
 
@@ -24,12 +29,14 @@ from aws_lambda_powertools.event_handler import Request
 from aws_lambda_powertools.event_handler.depends import Depends
 
 from shared import roles
-from shared.errors import Forbidden, Unauthorized
+from shared.db import one, user_transaction
+from shared.errors import AccountDisabled, Forbidden, Unauthorized
 from shared.settings import get_settings
 
 ASYMMETRIC_ALGORITHMS = ("ES256", "RS256")
 LEEWAY_SECONDS = 30
 CALLER_CONTEXT_KEY = "caller"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -40,6 +47,8 @@ class Caller:
     role: str
     claims: dict[str, Any]
     access_token: str
+    organization_id: str | None = None
+    checked_in_database: bool = False
 
     @property
     def is_staff(self) -> bool:
@@ -103,17 +112,44 @@ def caller_from_token(token: str) -> Caller:
     return Caller(user_id=str(claims["sub"]), role=str(role), claims=claims, access_token=token)
 
 
+def checked_in_database(caller: Caller) -> Caller:
+    """The caller with their session verified and their staff role and organization read from the
+    database; Unauthorized when the session has ended, AccountDisabled for deactivated staff."""
+    if caller.checked_in_database:
+        return caller
+    with user_transaction(caller.claims) as conn:
+        state = one(conn.execute("select session_active, staff_role, organization_id from access.caller_state()"))
+    if not state["session_active"]:
+        raise Unauthorized("The session has ended; sign in again.")
+    if caller.role == roles.CANDIDATE:
+        role = roles.CANDIDATE
+    elif state["staff_role"] is None:
+        raise AccountDisabled()
+    else:
+        role = state["staff_role"]
+    organization = str(state["organization_id"]) if state["organization_id"] else None
+    return replace(caller, role=role, organization_id=organization, checked_in_database=True)
+
+
 def authenticated(request: Request) -> Caller:
-    """Dependency: the request's verified caller, whatever their role (kept in the request context)."""
+    """Dependency: the request's verified caller, whatever their role (kept in the request
+    context); for a state-changing request, also checked in the database."""
     caller = caller_from_token(bearer_token(request.headers))
+    if request.method.upper() not in SAFE_METHODS:
+        caller = checked_in_database(caller)
     request.context[CALLER_CONTEXT_KEY] = caller
     return caller
 
 
-def _with_roles(accepted: frozenset[str], message: str) -> Callable[[Caller], Caller]:
-    def dependency(caller: Annotated[Caller, Depends(authenticated)]) -> Caller:
+def _with_roles(accepted: frozenset[str], message: str) -> Callable[..., Caller]:
+    staff_only = not (accepted & roles.CANDIDATES)
+
+    def dependency(request: Request, caller: Annotated[Caller, Depends(authenticated)]) -> Caller:
+        if staff_only and caller.role != roles.CANDIDATE:
+            caller = checked_in_database(caller)  # staff power is the recruiters row's, not the token's
         if caller.role not in accepted:
             raise Forbidden(message)
+        request.context[CALLER_CONTEXT_KEY] = caller
         return caller
 
     dependency.caller_roles = accepted  # type: ignore[attr-defined]  # read by the OpenAPI builder

@@ -50,19 +50,31 @@ def invoke(
     return Reply(status, {key.lower(): value for key, value in reply_headers}, parsed)
 
 
-def access_token(user_id: str, role: str = "candidate", lifetime_seconds: int = 600) -> str:
-    """A Supabase-shaped access token for `user_id`, signed with the configured secret (app_env)."""
+def access_token(user_id: str, role: str = "candidate", lifetime_seconds: int = 600, session: bool = True) -> str:
+    """A Supabase-shaped access token for `user_id`, signed with the configured secret (app_env),
+    with a live session in auth.sessions (as Supabase Auth issues them) unless `session=False`
+    or the user does not exist."""
     import time
+    import uuid
 
     import jwt
+    import psycopg
 
     from shared.settings import get_settings
 
-    claims = {
+    claims: dict[str, Any] = {
         "sub": user_id,
         "role": "authenticated",
         "aud": "authenticated",
         "exp": int(time.time()) + lifetime_seconds,
         "app_metadata": {"role": role},
     }
+    if session:
+        session_id = str(uuid.uuid4())
+        with psycopg.connect(get_settings().database_url.get_secret_value(), autocommit=True) as conn:
+            created = conn.execute(
+                "insert into auth.sessions (id, user_id) select %s, id from auth.users where id = %s returning id", [session_id, user_id]
+            ).fetchone()
+        if created:
+            claims["session_id"] = session_id
     return jwt.encode(claims, get_settings().supabase_jwt_secret.get_secret_value(), algorithm="HS256")

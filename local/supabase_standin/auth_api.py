@@ -229,16 +229,18 @@ def update_user(request: Request, body: dict[str, Any]) -> Response:
 def logout(request: Request, body: dict[str, Any]) -> Response:
     principal = _require_user(request)
     scope = request.query_params.get("scope", "global")
+    # As GoTrue: logging out deletes the sessions (their refresh tokens go with them), so a
+    # product that checks the token's session_id sees the logout at once.
     with db.admin() as conn:
         if scope == "local":
-            conn.execute("update auth.refresh_tokens set revoked = true where session_id = %s", [principal.claims.get("session_id")])
+            conn.execute("delete from auth.sessions where id = %s and user_id = %s", [principal.claims.get("session_id"), principal.user_id])
         elif scope == "others":
             conn.execute(
-                "update auth.refresh_tokens set revoked = true where user_id = %s and session_id is distinct from %s",
+                "delete from auth.sessions where user_id = %s and id is distinct from %s",
                 [principal.user_id, principal.claims.get("session_id")],
             )
         else:
-            conn.execute("update auth.refresh_tokens set revoked = true where user_id = %s", [principal.user_id])
+            conn.execute("delete from auth.sessions where user_id = %s", [principal.user_id])
     return Response(status_code=204, headers=API_VERSION_HEADER)
 
 
