@@ -15,7 +15,7 @@ from shared import rate_limit
 from shared.ai.base import get_provider
 from shared.ai.models import AIUsage, GeneratedQuestion, RoleType
 from shared.auth import Caller
-from shared.db import one, service_transaction, user_transaction
+from shared.db import become_service, one, service_transaction, user_transaction
 from shared.errors import Conflict, Forbidden, InterviewNotActive, NotFound, ValidationFailed
 from shared.models.interviews import (
     Completion,
@@ -205,15 +205,20 @@ def start(caller: Caller, request: StartRequest) -> StartedInterview:
 
 
 def _visible_interview(conn: psycopg.Connection[DictRow], interview_id: str) -> DictRow:
-    """The interview if the caller may see it (the candidate or staff, by RLS); 404 otherwise."""
+    """The interview if the caller may see it (the candidate, or staff of the candidate's
+    organizations, by RLS); 404 otherwise. Once visibility is established the transaction
+    continues as the service: the engine state (progression) is not candidate-readable (F6), and
+    everything read afterwards belongs to this interview."""
     row = conn.execute(
         "select i.id, i.candidate_id, i.status, i.role_type, i.mode, i.started_at, i.completed_at, i.duration_seconds, i.end_reason,"
-        " i.last_activity_at, s.progression_state from public.interviews i left join public.interview_sessions s on s.interview_id = i.id"
-        " where i.id = %s",
+        " i.last_activity_at from public.interviews i where i.id = %s",
         [interview_id],
     ).fetchone()
     if row is None:
         raise NotFound("The interview was not found.")
+    become_service(conn)
+    session = conn.execute("select progression_state from public.interview_sessions where interview_id = %s", [interview_id]).fetchone()
+    row["progression_state"] = session["progression_state"] if session else None
     return row
 
 

@@ -31,7 +31,7 @@ def load_turns(conn: Connection, interview_id: str) -> tuple[dict[str, Any], lis
     if interview is None:
         raise NothingToScore("the interview does not exist")
     rows = conn.execute(
-        "select id, sequence_number, message_type, content_text, response_time_seconds, audio_duration_seconds, metadata"
+        "select id, sequence_number, message_type, content_text, response_time_seconds, audio_duration_seconds, metadata, evaluation"
         " from public.interview_messages where interview_id = %s order by sequence_number",
         [interview_id],
     ).fetchall()
@@ -44,7 +44,7 @@ def load_turns(conn: Connection, interview_id: str) -> tuple[dict[str, Any], lis
         if question is None:
             continue
         meta, asked = row["metadata"] or {}, question["metadata"] or {}
-        evaluation = meta.get("evaluation")
+        evaluation = row["evaluation"]
         turns.append(
             TranscriptTurn(
                 question_id=str(meta.get("question_id") or asked.get("question_id") or ""),

@@ -75,7 +75,7 @@ def test_a_strong_text_interview_runs_all_phases_in_order_and_completion_queues_
     ]
     answers = rows(
         stack_db,
-        "select response_time_seconds, metadata->'evaluation'->>'score' from public.interview_messages"
+        "select response_time_seconds, evaluation->>'score' from public.interview_messages"
         " where interview_id = %s and message_type = 'candidate_response'",
         [interview_id],
     )

@@ -1,7 +1,13 @@
-"""Row-level security matrix: every public table and the storage buckets, for anon, two
+"""Row-level security matrix: every public table and the storage buckets, for anon, three
 candidates, recruiter, viewer, admin, a recruiter of another organization and the service role,
 across select/insert/update/delete. Positive cases are asserted too, so a policy that denies
-everything fails here just like one that allows everything."""
+everything fails here just like one that allows everything.
+
+Tenancy (F7): candidates A and B registered on the portal (the home organization, Teamified);
+C registered through the other firm; B also applied to one of the other firm's postings. Staff
+see a candidate's data only when the candidate registered through or applied to their
+organization: Teamified staff see A and B, never C; the other firm's recruiter sees B and C,
+never A. Candidates never see the staff-only scoring data (F6)."""
 
 from __future__ import annotations
 
@@ -47,6 +53,7 @@ def world(database, admin_conn):
         "viewer": create_user(admin_conn, "viewer", name="Vic Viewer"),
         "admin": create_user(admin_conn, "admin", name="Ada Admin"),
         "outsider": create_user(admin_conn, "recruiter", OTHER_ORG, name="Otto Outsider"),
+        "c": create_user(admin_conn, "candidate", OTHER_ORG, name="Cara Candidate"),
     }
     q = admin_conn.execute
 
@@ -99,6 +106,30 @@ def world(database, admin_conn):
         "insert into public.webhook_deliveries (webhook_id, event_type, payload) values (%s, 'assessment.ready', '{}') returning id",
         [ids["webhook"]],
     )
+    q(
+        "insert into storage.objects (bucket_id, name, owner, metadata) values ('resumes', %s, %s, %s)",
+        [f"{ids['c']}/cv.pdf", ids["c"], json.dumps({"size": 1000, "mimetype": "application/pdf"})],
+    )
+    ids["resume_c"] = str(q("select id from public.resumes where candidate_id = %s", [ids["c"]]).fetchone()["id"])
+    ids["feedback_c"] = one(
+        "insert into public.resume_feedback (resume_id, candidate_id, feedback_content, auto_send_at, status)"
+        " values (%s, %s, 'Pending text for C', now() + interval '4 hours', 'pending_approval') returning id",
+        [ids["resume_c"], ids["c"]],
+    )
+    ids["interview_c"] = one("insert into public.interviews (candidate_id, role_type) values (%s, 'python') returning id", [ids["c"]])
+    ids["session_c"] = one("insert into public.interview_sessions (interview_id) values (%s) returning id", [ids["interview_c"]])
+    ids["message_c"] = one(
+        "insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text)"
+        " values (%s, %s, 1, 'ai_question', 'What is a decorator?') returning id",
+        [ids["interview_c"], ids["session_c"]],
+    )
+    ids["assessment_c"] = one(
+        "insert into public.assessment_results (interview_id, status, overall_score) values (%s, 'completed', 70) returning id", [ids["interview_c"]]
+    )
+    ids["application_b"] = one(
+        "insert into public.applications (candidate_id, job_posting_id) values (%s, %s) returning id", [ids["b"], ids["posting_other_org"]]
+    )
+    ids["interview_b"] = str(q("select interview_id from public.applications where id = %s", [ids["application_b"]]).fetchone()["interview_id"])
     ids["recording"] = one(
         "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
         " values (%s, %s, %s, 'video/webm', 1000, now()) returning id",
@@ -108,7 +139,15 @@ def world(database, admin_conn):
 
 
 def actor(world, name) -> Actor:
-    roles = {"a": "candidate", "b": "candidate", "recruiter": "recruiter", "viewer": "viewer", "admin": "admin", "outsider": "recruiter"}
+    roles = {
+        "a": "candidate",
+        "b": "candidate",
+        "c": "candidate",
+        "recruiter": "recruiter",
+        "viewer": "viewer",
+        "admin": "admin",
+        "outsider": "recruiter",
+    }
     if name == "anon":
         return Actor("anon", None, "anon")
     if name == "service":
@@ -134,7 +173,16 @@ STAFF = ("recruiter", "viewer", "admin")
         # table: {actor: ids it sees (by world key), or "denied"}
         (
             "public.candidates",
-            {"anon": "denied", "a": ["a"], "b": ["b"], "recruiter": ["a", "b"], "viewer": ["a", "b"], "admin": ["a", "b"], "service": ["a", "b"]},
+            {
+                "anon": "denied",
+                "a": ["a"],
+                "b": ["b"],
+                "recruiter": ["a", "b"],
+                "viewer": ["a", "b"],
+                "admin": ["a", "b"],
+                "outsider": ["b", "c"],
+                "service": ["a", "b", "c"],
+            },
         ),
         (
             "public.recruiters",
@@ -157,7 +205,15 @@ STAFF = ("recruiter", "viewer", "admin")
         ),
         (
             "public.resumes",
-            {"anon": "denied", "a": ["resume", "resume_old"], "b": [], "viewer": ["resume", "resume_old"], "service": ["resume", "resume_old"]},
+            {
+                "anon": "denied",
+                "a": ["resume", "resume_old"],
+                "b": [],
+                "c": ["resume_c"],
+                "viewer": ["resume", "resume_old"],
+                "outsider": ["resume_c"],
+                "service": ["resume", "resume_old", "resume_c"],
+            },
         ),
         (
             "public.resume_feedback",
@@ -165,18 +221,46 @@ STAFF = ("recruiter", "viewer", "admin")
                 "anon": "denied",
                 "a": ["feedback_sent"],
                 "b": [],
+                "c": [],
                 "recruiter": ["feedback_pending", "feedback_sent"],
                 "viewer": ["feedback_pending", "feedback_sent"],
+                "outsider": ["feedback_c"],
             },
         ),
-        ("public.interviews", {"anon": "denied", "a": ["interview"], "b": [], "recruiter": ["interview"], "outsider": ["interview"]}),
-        ("public.interview_sessions", {"anon": "denied", "a": ["session"], "b": [], "viewer": ["session"]}),
-        ("public.interview_messages", {"anon": "denied", "a": ["message"], "b": [], "admin": ["message"]}),
-        ("public.assessment_results", {"anon": "denied", "a": ["assessment"], "b": [], "recruiter": ["assessment"]}),
-        ("public.applications", {"anon": "denied", "a": ["application"], "b": [], "recruiter": ["application"], "outsider": []}),
+        (
+            "public.interviews",
+            {
+                "anon": "denied",
+                "a": ["interview"],
+                "b": ["interview_b"],
+                "recruiter": ["interview", "interview_b"],
+                "outsider": ["interview_b", "interview_c"],
+            },
+        ),
+        ("public.interview_sessions", {"anon": "denied", "a": [], "b": [], "c": [], "viewer": ["session"], "outsider": ["session_c"]}),
+        (
+            "public.interview_messages",
+            {"anon": "denied", "a": ["message"], "b": [], "c": ["message_c"], "admin": ["message"], "outsider": ["message_c"]},
+        ),
+        (
+            "public.assessment_results",
+            {
+                "anon": "denied",
+                "a": [],
+                "b": [],
+                "c": [],
+                "recruiter": ["assessment"],
+                "outsider": ["assessment_c"],
+                "service": ["assessment", "assessment_c"],
+            },
+        ),
+        (
+            "public.applications",
+            {"anon": "denied", "a": ["application"], "b": ["application_b"], "recruiter": ["application"], "outsider": ["application_b"]},
+        ),
         ("public.integration_webhooks", {"anon": "denied", "a": [], "recruiter": [], "viewer": [], "admin": ["webhook"], "outsider": []}),
         ("public.webhook_deliveries", {"anon": "denied", "a": [], "recruiter": [], "admin": ["delivery"]}),
-        ("public.video_recordings", {"anon": "denied", "a": ["recording"], "b": [], "viewer": ["recording"]}),
+        ("public.video_recordings", {"anon": "denied", "a": ["recording"], "b": [], "viewer": ["recording"], "outsider": []}),
         ("public.organizations", {"anon": "denied", "a": [], "recruiter": [TEAMIFIED], "outsider": [OTHER_ORG]}),
         ("private.jobs", {"anon": "denied", "a": "denied", "recruiter": "denied", "admin": "denied"}),
         ("private.email_outbox", {"a": "denied", "admin": "denied"}),
@@ -233,10 +317,13 @@ def attempt(database, world, who, sql, params=()):
         ("a", "delete from public.resumes where id = %s", ["resume"], 1),
         ("b", "delete from public.resumes where id = %s", ["resume"], 0),
         ("recruiter", "delete from public.resumes where id = %s", ["resume"], 0),
-        # feedback: recruiters and admins edit and approve; viewers and candidates cannot
+        # feedback: recruiters and admins of the candidate's organizations edit; viewers and candidates cannot
         ("recruiter", "update public.resume_feedback set feedback_content = 'Edited' where id = %s", ["feedback_pending"], 1),
+        ("recruiter", "update public.resume_feedback set feedback_content = 'Edited' where id = %s", ["feedback_c"], 0),  # F7
+        ("outsider", "update public.resume_feedback set feedback_content = 'Edited' where id = %s", ["feedback_pending"], 0),  # F7
+        ("outsider", "update public.resume_feedback set feedback_content = 'Edited' where id = %s", ["feedback_c"], 1),
         ("viewer", "update public.resume_feedback set feedback_content = 'Edited' where id = %s", ["feedback_pending"], 0),
-        ("a", "update public.resume_feedback set status = 'sent' where id = %s", ["feedback_pending"], 0),
+        ("a", "update public.resume_feedback set status = 'sent' where id = %s", ["feedback_pending"], "denied"),  # approval workflow only (F5)
         ("a", "delete from public.resume_feedback where id = %s", ["feedback_sent"], "denied"),
         # interviews, sessions, messages, assessments: service role only
         ("a", "update public.interviews set status = 'completed' where id = %s", ["interview"], "denied"),
@@ -284,15 +371,15 @@ def attempt(database, world, who, sql, params=()):
         (
             "a",
             "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
-            " values (%s, %s, 'a/r2.webm', 'video/webm', 10, now())",
-            ["interview", "a"],
+            " values (%s, %s, %s || '/r2.webm', 'video/webm', 10, now())",
+            ["interview", "a", "a"],
             1,
         ),
         (
             "b",
             "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
-            " values (%s, %s, 'b/r2.webm', 'video/webm', 10, now())",
-            ["interview", "b"],
+            " values (%s, %s, %s || '/r2.webm', 'video/webm', 10, now())",
+            ["interview", "b", "b"],
             "denied",
         ),
         ("a", "delete from public.video_recordings where id = %s", ["recording"], "denied"),
@@ -325,12 +412,40 @@ def test_storage_uploads_only_into_the_callers_folder(database, world, who, buck
 
 
 @pytest.mark.parametrize(
-    ("who", "sees"),
-    [("a", True), ("b", False), ("recruiter", True), ("viewer", True), ("anon", False), ("service", True)],
+    ("who", "owner", "sees"),
+    [
+        ("a", "a", True),
+        ("b", "a", False),
+        ("recruiter", "a", True),
+        ("viewer", "a", True),
+        ("anon", "a", False),
+        ("service", "a", True),
+        ("outsider", "a", False),  # F7: another firm's staff
+        ("outsider", "c", True),
+        ("recruiter", "c", False),  # F7
+    ],
 )
-def test_storage_reads(database, world, who, sees):
-    found = visible(database, world, who, "storage.objects where name like '%%/cv.pdf'")
+def test_storage_reads(database, world, who, owner, sees):
+    found = visible(database, world, who, f"storage.objects where name = '{world[owner]}/cv.pdf'")
     assert (found not in ("denied", set())) is sees
+
+
+@pytest.mark.parametrize(("who", "sees"), [("a", ["interview"]), ("b", []), ("c", ["interview_c"]), ("recruiter", []), ("anon", "denied")])
+def test_candidates_read_their_assessments_only_through_the_candidate_view(database, world, who, sees):
+    """F6: the candidate view exposes scores, strengths and weaknesses of the caller's own interviews only."""
+    found = visible(database, world, who, "public.candidate_assessments", id_column="interview_id")
+    assert found == ("denied" if sees == "denied" else {world[key] for key in sees})
+    if who == "a":
+        with acting_as(database, actor(world, "a")) as conn:
+            columns = {column.name for column in conn.execute("select * from public.candidate_assessments").description or []}
+        assert columns == {"interview_id", "status", "overall_score", "skill_scores", "strengths", "weaknesses", "generated_at"}
+
+
+@pytest.mark.parametrize("column", ["evaluation", "audio_metadata"])
+def test_candidates_and_staff_cannot_select_answer_evaluations_over_rest(database, world, column):
+    """F6: per-answer AI evaluations are not selectable by the API roles (the functions read them as the service role)."""
+    for who in ("a", "recruiter"):
+        assert visible(database, world, who, "public.interview_messages", id_column=column) == "denied"
 
 
 @pytest.mark.parametrize(("who", "expected"), [("a", 1), ("b", 0), ("recruiter", 0)])

@@ -39,11 +39,11 @@ def store_interview(conn, candidate_id: str, answer, seconds) -> str:
             text = answer(bank)
             evaluation = evaluator.evaluate(bank, text)
             meta = {"question_id": bank.id, "topic": bank.topic, "phase": phase}
-            for kind, content, extra in (("ai_question", bank.text, {}), ("candidate_response", text, {"evaluation": evaluation.model_dump()})):
+            for kind, content, judged in (("ai_question", bank.text, None), ("candidate_response", text, evaluation.model_dump_json())):
                 sequence += 1
                 conn.execute(
                     "insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text,"
-                    " response_time_seconds, metadata) values (%s, %s, %s, %s, %s, %s, %s)",
+                    " response_time_seconds, metadata, evaluation) values (%s, %s, %s, %s, %s, %s, %s, %s)",
                     [
                         interview_id,
                         session_id,
@@ -51,7 +51,8 @@ def store_interview(conn, candidate_id: str, answer, seconds) -> str:
                         kind,
                         content,
                         seconds(index, text) if kind == "candidate_response" else None,
-                        json.dumps({**meta, **extra}),
+                        json.dumps(meta),
+                        judged,
                     ],
                 )
             index += 1
