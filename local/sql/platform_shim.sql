@@ -30,7 +30,10 @@ $$;
 grant anon, authenticated, service_role to authenticator;
 grant anon, authenticated, service_role to postgres;
 
-create extension if not exists pgcrypto with schema public;
+-- Extensions live in schema `extensions`, as on Supabase (never in public, where PostgREST
+-- would expose their functions).
+create schema if not exists extensions;
+create extension if not exists pgcrypto with schema extensions;
 
 -- Supabase revokes the default public create on schema public and grants usage to the API roles.
 grant usage on schema public to anon, authenticated, service_role;

@@ -79,7 +79,7 @@ def test_no_route_authenticates_by_hand():
         assert "authenticate(" not in source and "bearer_token(" not in source, path.name
 
 
-ROLE_LITERAL = re.compile(r"""["'](recruiter|admin|viewer)["']""")
+ROLE_LITERAL = re.compile(r"""["'](recruiter|admin|viewer)["'](?!\s*:)""")  # a role value, not a dict key
 
 
 def test_role_names_are_spelled_only_in_the_roles_module():
