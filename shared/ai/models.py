@@ -4,9 +4,10 @@ field required (strict JSON schema); optional values are nullable instead."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Generic, Literal, TypeVar
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, ValidationError, field_validator
 
 RoleType = Literal["react", "python", "javascript", "fullstack"]
 Phase = Literal["warmup", "standard", "advanced"]
@@ -64,9 +65,27 @@ class ResumeExtraction(BaseModel):
     technical_domains: list[DomainLevel]
 
 
+MAX_URL_LENGTH = 2000
+
+
+def _http_url(value: str) -> str:
+    """An absolute http(s) URL with a host: links shown to people never run script (javascript:,
+    data:). A validator rather than HttpUrl, so the JSON schema sent to OpenAI stays a plain string
+    and the value is stored as written."""
+    if len(value) > MAX_URL_LENGTH or any(char.isspace() or not char.isprintable() for char in value):
+        raise ValueError("The URL must be an http(s) address without spaces.")
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise ValueError("The URL must be an http(s) address.")
+    return value
+
+
+HttpUrlText = Annotated[str, AfterValidator(_http_url)]
+
+
 class Resource(BaseModel):
     title: str
-    url: str
+    url: HttpUrlText
     reason: str
 
 
@@ -74,6 +93,23 @@ class FeedbackDraft(BaseModel):
     feedback_content: str
     identified_gaps: list[str]
     recommended_resources: list[Resource]
+
+    @field_validator("recommended_resources", mode="before")
+    @classmethod
+    def _drop_unsafe_links(cls, value: Any) -> Any:
+        """A drafted resource whose link is not http(s) (a prompt-injected resume, say) is left
+        out, rather than failing the whole feedback; any other defect still fails validation."""
+        if not isinstance(value, list):
+            return value
+        kept = []
+        for item in value:
+            try:
+                Resource.model_validate(item)
+            except ValidationError as exc:
+                if all(error["loc"] == ("url",) for error in exc.errors()):
+                    continue
+            kept.append(item)
+        return kept
 
 
 class QuestionContext(BaseModel):
