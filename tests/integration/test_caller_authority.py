@@ -25,9 +25,10 @@ def admin(admin_conn):
 
 
 def test_a_demoted_recruiter_loses_manager_power_with_the_old_token(app_env, admin_conn, database, recruiter):
-    """F4: after a demotion to viewer, the recruiter's pre-demotion token can no longer edit or rescore."""
-    token = access_token(recruiter, "recruiter")
+    """F4: after a demotion to viewer, a token that still claims "recruiter" (its session alive)
+    can no longer edit or rescore: staff power is the row's role."""
     admin_conn.execute("update public.recruiters set role = 'viewer' where id = %s", [recruiter])
+    token = access_token(recruiter, "recruiter")
     edit = invoke(feedback.handler, "PATCH", f"/{uuid.uuid4()}", token=token, json_body={"identified_gaps": ["x"]})
     rescore = invoke(assessments.handler, "POST", f"/{uuid.uuid4()}/rescore", token=token)
     assert edit.status == 403 and rescore.status == 403
@@ -36,9 +37,10 @@ def test_a_demoted_recruiter_loses_manager_power_with_the_old_token(app_env, adm
 
 
 def test_a_deactivated_admin_cannot_act_with_a_token_from_before(app_env, admin_conn, admin):
-    """F1: a deactivated admin's still-valid token can neither create staff nor re-activate itself."""
-    token = access_token(admin, "admin")
+    """F1: a deactivated admin's still-valid token (even with a live session) can neither create
+    staff nor re-activate itself."""
     admin_conn.execute("update public.recruiters set is_active = false where id = %s", [admin])
+    token = access_token(admin, "admin")
     created = invoke(
         auth.handler, "POST", "/recruiters", token=token, json_body={"email": "ghost@example.com", "full_name": "Ghost Admin", "role": "admin"}
     )
@@ -76,3 +78,24 @@ def test_the_token_of_a_deleted_account_is_a_401_not_a_500(app_env, admin_conn):
     admin_conn.execute("delete from auth.users where id = %s", [candidate])
     reply = invoke(start_interview.handler, "POST", "/", token=token, json_body={"role_type": "python"})
     assert reply.status == 401
+
+
+def test_nobody_changes_their_own_role_or_activation_even_over_rest(database, admin_conn, admin):
+    """F1: an admin cannot re-activate or promote themself by updating their recruiters row directly."""
+    import psycopg
+
+    with acting_as(database, Actor("admin", admin, "admin")) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("update public.recruiters set role = 'viewer' where id = %s", [admin])
+
+
+def test_a_role_change_or_deactivation_ends_the_persons_sessions(app_env, admin_conn, recruiter, admin, database):
+    """F1, F4: when an admin demotes or deactivates someone, that person's sessions end at once."""
+    token = access_token(recruiter, "recruiter")
+    with acting_as(database, Actor("admin", admin, "admin")) as conn:
+        assert conn.execute("update public.recruiters set role = 'viewer' where id = %s", [recruiter]).rowcount == 1
+        conn.execute("reset role")
+        assert conn.execute("select count(*) as n from auth.sessions where user_id = %s", [recruiter]).fetchone()["n"] == 0
+    admin_conn.execute("update public.recruiters set is_active = false where id = %s", [recruiter])
+    assert admin_conn.execute("select count(*) as n from auth.sessions where user_id = %s", [recruiter]).fetchone()["n"] == 0
+    assert invoke(feedback.handler, "GET", "/pending", token=token).status == 401
