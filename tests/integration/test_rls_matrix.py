@@ -130,6 +130,9 @@ def world(database, admin_conn):
         "insert into public.applications (candidate_id, job_posting_id) values (%s, %s) returning id", [ids["b"], ids["posting_other_org"]]
     )
     ids["interview_b"] = str(q("select interview_id from public.applications where id = %s", [ids["application_b"]]).fetchone()["interview_id"])
+    for owner in ("a", "c"):
+        for bucket, file_name in (("audio", "answer.wav"), ("interview-recordings", "recording.webm")):
+            q("insert into storage.objects (bucket_id, name, owner) values (%s, %s, %s)", [bucket, f"{ids[owner]}/x/{file_name}", ids[owner]])
     ids["recording"] = one(
         "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
         " values (%s, %s, %s, 'video/webm', 1000, now()) returning id",
@@ -411,6 +414,7 @@ def test_storage_uploads_only_into_the_callers_folder(database, world, who, buck
     assert attempt(database, world, who, sql, [bucket, name, owner]) == expected
 
 
+@pytest.mark.parametrize("bucket", ["resumes", "audio", "interview-recordings"])
 @pytest.mark.parametrize(
     ("who", "owner", "sees"),
     [
@@ -423,10 +427,11 @@ def test_storage_uploads_only_into_the_callers_folder(database, world, who, buck
         ("outsider", "a", False),  # F7: another firm's staff
         ("outsider", "c", True),
         ("recruiter", "c", False),  # F7
+        ("c", "c", True),
     ],
 )
-def test_storage_reads(database, world, who, owner, sees):
-    found = visible(database, world, who, f"storage.objects where name = '{world[owner]}/cv.pdf'")
+def test_storage_reads(database, world, who, owner, sees, bucket):
+    found = visible(database, world, who, f"storage.objects where bucket_id = '{bucket}' and name like '{world[owner]}/%%'")
     assert (found not in ("denied", set())) is sees
 
 
