@@ -70,15 +70,17 @@ def edit(caller: Caller, feedback_id: str, change: FeedbackEdit) -> Feedback:
 
 
 def approve(caller: Caller, feedback_id: str) -> Feedback:
-    """Approve (who and when) and queue the email, in one transaction."""
+    """Approve (who and when) and queue the email, in one transaction. The row is locked under the
+    caller's RLS, whose update policy decides who may manage it; the workflow columns are then
+    written as service_role, the only role the database lets change them."""
     with user_transaction(caller.claims) as conn:
         _locked_pending(conn, feedback_id)
+        become_service(conn)
         conn.execute(
             "update public.resume_feedback set status = 'approved', approved_at = now(), approved_by = %s where id = %s",
             [caller.user_id, feedback_id],
         )
         approved = _read(conn, feedback_id)
-        become_service(conn)
         _queue_feedback_email(conn, feedback_id)
     return approved
 
