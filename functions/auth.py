@@ -3,7 +3,16 @@
 from uuid import UUID
 
 from shared.auth import Admin, AnyCaller
-from shared.errors import AccountDisabled, AccountLocked, EmailTaken, InvalidCredentials, InvalidRefreshToken, NotFound, RateLimited
+from shared.errors import (
+    AccountDisabled,
+    AccountLocked,
+    EmailTaken,
+    InvalidCredentials,
+    InvalidRefreshToken,
+    NotFound,
+    OwnAccountChange,
+    RateLimited,
+)
 from shared.http import Envelope, create_app, make_handler, ok, raises
 from shared.models.accounts import (
     AuthResult,
@@ -60,15 +69,18 @@ def me(caller: AnyCaller) -> Envelope[UserResult]:
 @app.post("/recruiters", status_code=201)
 @raises(EmailTaken)
 def create_recruiter(new: NewRecruiter, caller: Admin) -> Envelope[UserResult]:
-    """Create a recruiter, admin or viewer account (admins only)."""
-    return ok(UserResult(user=accounts.create_recruiter(new)))
+    """Create a recruiter, admin or viewer account in the admin's organization (admins only)."""
+    return ok(UserResult(user=accounts.create_recruiter(new, caller)))
 
 
 @app.patch("/recruiters/<recruiter_id>")
-@raises(NotFound)
+@raises(NotFound, OwnAccountChange)
 def change_recruiter(recruiter_id: UUID, change: RecruiterChange, caller: Admin) -> Envelope[UserResult]:
-    """Change a recruiter's role or (de)activate the account (admins only)."""
-    return ok(UserResult(user=accounts.change_recruiter(str(recruiter_id), change)))
+    """Change a recruiter's role or (de)activate the account (admins only).
+
+    Only recruiters of the admin's organization (others are 404); not the admin's own account.
+    A role change or deactivation ends the recruiter's sessions."""
+    return ok(UserResult(user=accounts.change_recruiter(str(recruiter_id), change, caller)))
 
 
 handler = make_handler(app)

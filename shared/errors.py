@@ -123,6 +123,12 @@ class AccountLocked(RateLimited):
     code = "ACCOUNT_LOCKED"
 
 
+class OwnAccountChange(Conflict):
+    """Admins cannot change their own role or active status; another admin has to."""
+
+    code = "OWN_ACCOUNT_CHANGE"
+
+
 class AIUnavailable(ServiceUnavailable):
     """The AI service is temporarily unavailable; try again shortly."""
 

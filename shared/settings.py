@@ -77,9 +77,6 @@ class Settings(BaseSettings):
     interview_audio_url_seconds: int = 3600
     register_limit_per_hour: int = 20
     interview_starts_per_hour: int = 10
-    lockout_max_failures: int = 5
-    lockout_window_seconds: int = 15 * 60
-    lockout_seconds: int = 15 * 60
 
     @field_validator("cors_allow_origins", mode="before")
     @classmethod

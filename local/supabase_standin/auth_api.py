@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from local.supabase_standin import db
+from local.supabase_standin import db, hooks
 from local.supabase_standin.config import get_config
 from local.supabase_standin.errors import API_VERSION_HEADER, AuthApiError
 from local.supabase_standin.tokens import InvalidToken, Principal, decode, mint_access_token, new_refresh_token, principal_from
@@ -157,6 +157,11 @@ def _issue_session(conn, user: dict[str, Any], session_id: str | None = None, pa
 
 
 def signup(request: Request, body: dict[str, Any]) -> Response:
+    config = get_config()
+    if not config.enable_signup:
+        raise AuthApiError(422, "signup_disabled", "Signups not allowed for this instance")
+    if not config.email_provider_enabled:
+        raise AuthApiError(422, "email_provider_disabled", "Email signups are disabled")
     email, password = _check_email(body.get("email")), _check_password(body.get("password"))
     metadata = body.get("data") if isinstance(body.get("data"), dict) else {}
     with db.admin() as conn:
@@ -169,20 +174,37 @@ def signup(request: Request, body: dict[str, Any]) -> Response:
         return _json(_issue_session(conn, user))
 
 
+def password_grant(body: dict[str, Any]) -> Response:
+    """GoTrue's ResourceOwnerPasswordGrant, step by step: find the user, refuse a banned one, check
+    the password, then (when configured) the password verification attempt hook, which may reject
+    even a right password; only then wrong passwords and unconfirmed emails are refused. The hook
+    runs in a transaction of its own, so what it counts stays counted when the grant fails."""
+    config = get_config()
+    if not config.email_provider_enabled:
+        raise AuthApiError(422, "email_provider_disabled", "Email logins are disabled")
+    email = str(body.get("email") or "").strip().lower()
+    with db.admin() as conn:
+        row = conn.execute(f"select {USER_COLUMNS}, encrypted_password from auth.users where lower(email) = %s", [email]).fetchone()
+    if row is None or not row["encrypted_password"]:
+        raise AuthApiError(400, "invalid_credentials", "Invalid login credentials")
+    if _is_banned(row):
+        raise AuthApiError(400, "user_banned", "User is banned")
+    valid = bcrypt.checkpw(str(body.get("password") or "").encode(), row["encrypted_password"].encode())
+    if config.password_verification_hook:
+        hooks.password_verification_attempt(config.password_verification_hook, row["id"], valid)
+    if not valid:
+        raise AuthApiError(400, "invalid_credentials", "Invalid login credentials")
+    if row["email_confirmed_at"] is None:
+        raise AuthApiError(400, "email_not_confirmed", "Email not confirmed")
+    with db.admin() as conn:
+        return _json(_issue_session(conn, row))
+
+
 def token(request: Request, body: dict[str, Any]) -> Response:
     grant = request.query_params.get("grant_type")
+    if grant == "password":
+        return password_grant(body)
     with db.admin() as conn:
-        if grant == "password":
-            email = str(body.get("email") or "").strip().lower()
-            row = conn.execute(f"select {USER_COLUMNS}, encrypted_password from auth.users where lower(email) = %s", [email]).fetchone()
-            password = str(body.get("password") or "")
-            if row is None or not row["encrypted_password"] or not bcrypt.checkpw(password.encode(), row["encrypted_password"].encode()):
-                raise AuthApiError(400, "invalid_credentials", "Invalid login credentials")
-            if _is_banned(row):
-                raise AuthApiError(400, "user_banned", "User is banned")
-            if row["email_confirmed_at"] is None:
-                raise AuthApiError(400, "email_not_confirmed", "Email not confirmed")
-            return _json(_issue_session(conn, row))
         if grant == "refresh_token":
             presented = str(body.get("refresh_token") or "")
             found = conn.execute(
@@ -327,7 +349,15 @@ def admin_list_users(request: Request, body: dict[str, Any]) -> Response:
 
 
 def settings(request: Request, body: dict[str, Any]) -> Response:
-    return _json({"external": {"email": True}, "disable_signup": False, "mailer_autoconfirm": True, "phone_autoconfirm": False})
+    config = get_config()
+    return _json(
+        {
+            "external": {"email": config.email_provider_enabled},
+            "disable_signup": not config.enable_signup,
+            "mailer_autoconfirm": True,
+            "phone_autoconfirm": False,
+        }
+    )
 
 
 def health(request: Request, body: dict[str, Any]) -> Response:

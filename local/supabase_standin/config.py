@@ -1,11 +1,19 @@
-"""Configuration of the stand-in, from the same environment variables the functions use."""
+"""Configuration of the stand-in, from the same environment variables the functions use, and the
+Auth settings of supabase/config.toml (the file the Supabase CLI applies to a real project), so
+sign-up and Auth hooks behave locally as configured for production."""
 
 from __future__ import annotations
 
 import os
+import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from local.paths import REPO_ROOT
+
+SUPABASE_CONFIG_TOML = REPO_ROOT / "supabase" / "config.toml"
 
 
 @dataclass(frozen=True)
@@ -16,10 +24,24 @@ class StandinConfig:
     storage_dir: Path
     access_token_ttl: int
     bcrypt_rounds: int
+    enable_signup: bool = True  # [auth] enable_signup (GoTrue: GOTRUE_DISABLE_SIGNUP = not this)
+    email_provider_enabled: bool = True  # [auth.email] enable_signup (GoTrue: GOTRUE_EXTERNAL_EMAIL_ENABLED)
+    password_verification_hook: str | None = None  # [auth.hook.password_verification_attempt] uri, when enabled
 
     @property
     def issuer(self) -> str:
         return self.public_url.rstrip("/") + "/auth/v1"
+
+
+def auth_settings(path: Path) -> dict[str, Any]:
+    """The stand-in's fields from the [auth] tables of a Supabase CLI config.toml."""
+    auth = tomllib.loads(path.read_text()).get("auth", {})
+    hook = auth.get("hook", {}).get("password_verification_attempt", {})
+    return {
+        "enable_signup": bool(auth.get("enable_signup", True)),
+        "email_provider_enabled": bool(auth.get("email", {}).get("enable_signup", True)),
+        "password_verification_hook": hook.get("uri") if hook.get("enabled") else None,
+    }
 
 
 @lru_cache
@@ -31,4 +53,5 @@ def get_config() -> StandinConfig:
         storage_dir=Path(os.environ["STORAGE_DIR"]),
         access_token_ttl=int(os.environ.get("STANDIN_ACCESS_TOKEN_TTL", "3600")),
         bcrypt_rounds=int(os.environ.get("STANDIN_BCRYPT_ROUNDS", "10")),
+        **auth_settings(Path(os.environ.get("STANDIN_SUPABASE_CONFIG", str(SUPABASE_CONFIG_TOML)))),
     )

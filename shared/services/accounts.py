@@ -16,9 +16,11 @@ from shared.db import service_transaction, user_transaction
 from shared.errors import (
     AccountDisabled,
     EmailTaken,
+    Forbidden,
     InvalidCredentials,
     InvalidRefreshToken,
     NotFound,
+    OwnAccountChange,
     ServiceUnavailable,
     ValidationFailed,
 )
@@ -74,14 +76,14 @@ def register(registration: Registration, source_ip: str) -> AuthResult:
 
 
 def login(credentials: Credentials) -> AuthResult:
-    """Password login with brute-force lockout counted in Postgres (holds across instances)."""
-    lockout.ensure_not_locked(credentials.email)
+    """Password login. The lockout is enforced by Supabase Auth's password verification hook on
+    every login path (shared/lockout.py): a locked account is AccountLocked even with the right
+    password; failures of emails without an account are counted here, as the hook never sees them."""
     try:
         result = _sign_in(credentials.email, credentials.password)
     except InvalidCredentials:
-        lockout.record_failure(credentials.email)
+        lockout.count_unknown_email_failure(credentials.email)
         raise
-    lockout.clear(credentials.email)
     _record_login(result.user)
     return result
 
@@ -90,6 +92,8 @@ def _sign_in(email: str, password: str) -> AuthResult:
     try:
         response = anon_auth_client().sign_in_with_password({"email": email, "password": password})
     except AuthApiError as exc:
+        if lockout.is_lock_rejection(exc.code, exc.message):
+            raise lockout.account_locked(email) from exc
         if exc.code == "user_banned":
             raise AccountDisabled() from exc
         if exc.code in {"invalid_credentials", "email_not_confirmed", "invalid_grant", "validation_failed"}:
@@ -143,8 +147,28 @@ def me(caller: Caller) -> User:
     return User(id=str(row["id"]), email=row["email"], role=caller.role, full_name=row["full_name"])
 
 
-def create_recruiter(new: NewRecruiter) -> User:
-    """An admin creates a recruiter, admin or viewer account."""
+# The calling admin's organization from their recruiters row while it is an active admin's
+# (access.is_admin(); never from the token), and the target recruiter when it belongs to that
+# organization. Read under RLS, and filtered explicitly.
+_ADMIN_AND_TARGET = """
+select a.organization_id, t.id as target_id
+  from public.recruiters a
+  left join public.recruiters t on t.id = %(target)s and t.organization_id = a.organization_id
+ where a.id = %(caller)s and (select access.is_admin())
+"""
+
+
+def _admin_and_target(caller: Caller, target_id: str | None) -> dict[str, Any]:
+    with user_transaction(caller.claims) as conn:
+        row = conn.execute(_ADMIN_AND_TARGET, {"caller": caller.user_id, "target": target_id}).fetchone()
+    if row is None:
+        raise Forbidden("Only admins can do this.")
+    return dict(row)
+
+
+def create_recruiter(new: NewRecruiter, caller: Caller) -> User:
+    """An admin creates a recruiter, admin or viewer account in the admin's own organization."""
+    organization_id = str(_admin_and_target(caller, None)["organization_id"])
     password = new.password or _generated_password()
     try:
         response = service_client().auth.admin.create_user(
@@ -153,7 +177,7 @@ def create_recruiter(new: NewRecruiter) -> User:
                 "password": password,
                 "email_confirm": True,
                 "user_metadata": {"full_name": new.full_name},
-                "app_metadata": {"role": new.role},
+                "app_metadata": {"role": new.role, "organization_id": organization_id},
             }
         )
     except AuthApiError as exc:
@@ -164,13 +188,16 @@ def create_recruiter(new: NewRecruiter) -> User:
     return _user_out(response.user)
 
 
-def change_recruiter(recruiter_id: str, change: RecruiterChange) -> User:
-    """Change a recruiter's role or (de)activate the account; a deactivated account is banned in
-    Auth, so it can neither log in nor use its refresh tokens."""
-    with service_transaction() as conn:
-        row = conn.execute("select id from public.recruiters where id = %s", [recruiter_id]).fetchone()
-    if row is None:
+def change_recruiter(recruiter_id: str, change: RecruiterChange, caller: Caller) -> User:
+    """Change the role of a recruiter of the admin's organization or (de)activate the account (others'
+    are NotFound; an admin's own account is OwnAccountChange). A deactivated account is banned in
+    Auth, so it can neither log in nor refresh; a role change or deactivation also ends every
+    session of the account (a trigger on recruiters, migration 20261126000500)."""
+    row = _admin_and_target(caller, recruiter_id)
+    if row["target_id"] is None:
         raise NotFound("The recruiter was not found.")
+    if recruiter_id == caller.user_id and (change.role is not None or change.is_active is not None):
+        raise OwnAccountChange()
     attributes: AdminUserAttributes = {}
     if change.role is not None:
         attributes["app_metadata"] = {"role": change.role}

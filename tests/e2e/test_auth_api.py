@@ -105,11 +105,13 @@ def test_a_role_in_the_body_is_ignored(auth, register):
 
 
 def test_a_role_in_user_metadata_never_grants_anything(auth, stack_env, supabase_url):
-    client = create_client(stack_env["SUPABASE_URL"], stack_env["SUPABASE_ANON_KEY"])
-    session = client.auth.sign_up(
-        {"email": unique_email(), "password": PASSWORD, "options": {"data": {"role": "admin", "full_name": "Mallory"}}}
-    ).session
-    response = auth("POST", "/recruiters", token=session.access_token, json={"email": unique_email(), "full_name": "Rex"})
+    admin = create_client(stack_env["SUPABASE_URL"], stack_env["SUPABASE_SERVICE_ROLE_KEY"])
+    email = unique_email()
+    admin.auth.admin.create_user(
+        {"email": email, "password": PASSWORD, "email_confirm": True, "user_metadata": {"role": "admin", "full_name": "Mallory"}}
+    )
+    token = auth("POST", "/login", json={"email": email, "password": PASSWORD}).json()["data"]["session"]["access_token"]
+    response = auth("POST", "/recruiters", token=token, json={"email": unique_email(), "full_name": "Rex"})
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "FORBIDDEN"
 

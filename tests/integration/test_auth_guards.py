@@ -5,6 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from shared import lockout, rate_limit
+from shared.db import one, service_transaction
 from shared.errors import AccountLocked, RateLimited
 
 
@@ -29,33 +30,36 @@ def test_rate_limit_sets_retry_after_within_the_window(app_env):
     rate_limit.hit("interview.start", "user-2", limit=1, window_seconds=3600)  # other subjects are unaffected
 
 
-def test_fifth_failure_locks_and_clear_resets(app_env):
-    for _ in range(4):
-        lockout.record_failure("Someone@Example.com")
-    lockout.ensure_not_locked("someone@example.com")
-    lockout.record_failure("someone@example.com")
-    with pytest.raises(AccountLocked) as raised:
-        lockout.ensure_not_locked(" SOMEONE@example.com ")
-    assert 14 * 60 < raised.value.retry_after <= 15 * 60
-    lockout.clear("someone@example.com")
-    lockout.ensure_not_locked("someone@example.com")
+def test_fifth_failure_locks_and_a_right_password_before_it_resets(app_env):
+    """F3: the lock rule lives in the database (private.record_login_attempt), shared by the Auth
+    hook and POST /auth/login; keys are the normalised email's hash."""
+
+    def attempt(email: str, valid: bool) -> bool:
+        with service_transaction() as conn:
+            return bool(one(conn.execute("select refused from private.record_login_attempt(private.login_key(%s), %s)", [email, valid]))["refused"])
+
+    assert [attempt("Someone@Example.com", False) for _ in range(4)] == [False] * 4
+    assert attempt(" someone@example.com ", True) is False  # a right password clears the count
+    assert [attempt("someone@example.com", False) for _ in range(5)] == [False] * 5  # the fifth starts the lock
+    assert attempt("SOMEONE@example.com", True) is True
+    assert 14 * 60 < lockout.account_locked("someone@example.com").retry_after <= 15 * 60
 
 
 def test_failures_outside_the_window_do_not_count(app_env, admin_conn):
     for _ in range(4):
-        lockout.record_failure("slow@example.com")
+        lockout.count_unknown_email_failure("slow@example.com")
     admin_conn.execute("update private.login_failures set window_started_at = now() - interval '16 minutes'")
-    lockout.record_failure("slow@example.com")
-    lockout.ensure_not_locked("slow@example.com")
+    for _ in range(4):
+        lockout.count_unknown_email_failure("slow@example.com")
 
 
 def test_an_expired_lock_lets_the_account_try_again(app_env, admin_conn):
     for _ in range(5):
-        lockout.record_failure("later@example.com")
+        lockout.count_unknown_email_failure("later@example.com")
+    with pytest.raises(AccountLocked):
+        lockout.count_unknown_email_failure("later@example.com")
     admin_conn.execute("update private.login_failures set locked_until = now() - interval '1 second'")
-    lockout.ensure_not_locked("later@example.com")
-    lockout.record_failure("later@example.com")
-    lockout.ensure_not_locked("later@example.com")
+    lockout.count_unknown_email_failure("later@example.com")
 
 
 def test_clients_cannot_reach_the_counters(app_env, admin_conn):
@@ -68,4 +72,4 @@ def test_clients_cannot_reach_the_counters(app_env, admin_conn):
             conn.execute("select * from private.login_failures")
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         with user_transaction({"sub": "00000000-0000-0000-0000-000000000001", "role": "authenticated"}) as conn:
-            conn.execute("select private.clear_login_failures('x')")
+            conn.execute("select private.record_login_attempt('x', true)")
