@@ -6,7 +6,7 @@ from uuid import UUID
 from aws_lambda_powertools.event_handler import Response
 
 from shared.auth import AnyCaller, Candidate, Manager
-from shared.errors import BadRequest, NotFound, PayloadTooLarge, ServiceUnavailable, UnsupportedMediaType, ValidationFailed
+from shared.errors import BadRequest, NotFound, PayloadTooLarge, RateLimited, ServiceUnavailable, UnsupportedMediaType, ValidationFailed
 from shared.forms import file_field
 from shared.http import Envelope, create_app, make_handler, no_content, ok, raises
 from shared.models.resumes import (
@@ -41,7 +41,7 @@ MULTIPART_BODY = {
 
 
 @app.post("/upload", status_code=201, openapi_extensions={"requestBody": MULTIPART_BODY})
-@raises(BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed, ServiceUnavailable)
+@raises(BadRequest, PayloadTooLarge, UnsupportedMediaType, ValidationFailed, RateLimited, ServiceUnavailable)
 def upload(caller: Candidate) -> Envelope[ResumeResult]:
     """Upload a resume as multipart/form-data (field `file`: PDF or DOCX); parsing starts at once.
 
@@ -52,7 +52,7 @@ def upload(caller: Candidate) -> Envelope[ResumeResult]:
 
 
 @app.post("/upload-url", status_code=201)
-@raises(PayloadTooLarge)
+@raises(PayloadTooLarge, RateLimited)
 def upload_url(request: UploadUrlRequest, caller: Candidate) -> Envelope[UploadUrl]:
     """A signed Storage URL to PUT a large resume to; the upload creates the resume."""
     return ok(resumes.upload_url(caller, request))

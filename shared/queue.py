@@ -87,6 +87,27 @@ def enqueue(
     return int(row["id"])
 
 
+@dataclass(frozen=True)
+class QueuedJob:
+    id: int
+    created: bool  # False: a live job for the same subject was returned instead
+
+
+def enqueue_unless_live(
+    conn: Connection, kind: str, subject_key: str, payload: dict[str, Any], dedupe_key: str | None = None, max_attempts: int = 3
+) -> QueuedJob:
+    """Queue a job inside the caller's transaction unless a job of the same kind for the same
+    subject (`payload[subject_key]`) is queued or running; then that job is returned. Safe under
+    concurrency: the subject is locked until the caller's transaction ends."""
+    row = one(
+        conn.execute(
+            "select id, created from private.enqueue_unless_live(%s, %s, %s::jsonb, %s, %s)",
+            [kind, subject_key, json.dumps(payload), dedupe_key, max_attempts],
+        )
+    )
+    return QueuedJob(id=int(row["id"]), created=bool(row["created"]))
+
+
 @dataclass
 class RunSummary:
     claimed: int = 0

@@ -77,6 +77,13 @@ class Settings(BaseSettings):
     interview_audio_url_seconds: int = 3600
     register_limit_per_hour: int = 20
     interview_starts_per_hour: int = 10
+    resume_uploads_per_hour: int = 20  # per candidate, direct uploads and upload URLs together
+    resume_reparses_per_hour: int = 20  # per recruiter
+    assessment_rescores_per_hour: int = 20  # per recruiter
+    resume_max_uncompressed_bytes: int = 50 * 1024 * 1024  # a DOCX (zip) expanding to more is refused
+    resume_max_compression_ratio: float = 100.0  # a DOCX compressed more than this (uncompressed:stored) is refused
+    resume_max_pdf_pages: int = 50  # pages of a PDF read for text; later pages are ignored
+    resume_max_text_chars: int = 50_000  # extracted text kept for parsing; the rest is dropped
 
     @field_validator("cors_allow_origins", mode="before")
     @classmethod

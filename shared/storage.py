@@ -9,6 +9,7 @@ from typing import ParamSpec, TypeVar
 
 import httpx
 from storage3.exceptions import StorageApiError
+from storage3.types import URLOptions
 from storage3.utils import StorageException
 
 from shared.errors import AppError, NotFound, PayloadTooLarge, ServiceUnavailable, ValidationFailed
@@ -31,11 +32,19 @@ def _translate(exc: Exception) -> AppError:
     return ServiceUnavailable("File storage is temporarily unavailable.")
 
 
+class InvalidPath(ValidationFailed):
+    """The file path is not valid."""
+
+
 def _call(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     try:
         return func(*args, **kwargs)
     except (StorageApiError, StorageException, httpx.HTTPError) as exc:
         raise _translate(exc) from exc
+    except ValueError as exc:
+        # storage3 refuses, before any request, an object key that decodes to dot segments
+        # (`%2e%2e`) or is not valid percent-encoded UTF-8.
+        raise InvalidPath() from exc
 
 
 def upload(client: Client, bucket: str, path: str, data: bytes, content_type: str) -> None:
@@ -50,8 +59,11 @@ def remove(client: Client, bucket: str, path: str) -> None:
     _call(client.storage.from_(bucket).remove, [path])
 
 
-def signed_url(client: Client, bucket: str, path: str, expires_in: int) -> str:
-    url = _call(client.storage.from_(bucket).create_signed_url, path, expires_in).get("signedURL")
+def signed_url(client: Client, bucket: str, path: str, expires_in: int, *, download: bool = False) -> str:
+    """A signed link to the object; with `download` Storage serves it as an attachment
+    (Content-Disposition: attachment), so a browser saves it rather than rendering it."""
+    options: URLOptions = {"download": True} if download else {}
+    url = _call(client.storage.from_(bucket).create_signed_url, path, expires_in, options).get("signedURL")
     if not url:
         raise NotFound("The file was not found.")
     return url

@@ -59,3 +59,32 @@ def make_docx(text: str = SAMPLE_RESUME) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def rebuild_docx(document_xml: bytes, base: bytes | None = None, compression: int | None = None) -> bytes:
+    """A real DOCX (python-docx's package) whose word/document.xml is replaced by `document_xml`."""
+    import zipfile
+
+    source = zipfile.ZipFile(io.BytesIO(base or make_docx()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for info in source.infolist():
+            data = document_xml if info.filename == "word/document.xml" else source.read(info.filename)
+            archive.writestr(info.filename, data, compress_type=compression)
+    return out.getvalue()
+
+
+def paragraphs_xml(paragraphs: list[str] | None = None, repeat: int = 1, text: str = "") -> bytes:
+    """word/document.xml with the given paragraphs, or `repeat` copies of one paragraph of `text`."""
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in (paragraphs or [text] * repeat))
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body>{body}</w:body></w:document>"
+    ).encode()
+
+
+def make_zip_bomb_docx(paragraphs: int = 2560, paragraph_bytes: int = 8 * 1024) -> bytes:
+    """A well-formed DOCX whose document.xml inflates to paragraphs x paragraph_bytes of text (the
+    default: a ~55 KB file expanding to ~20 MB, about 380:1, as in the security review)."""
+    return rebuild_docx(paragraphs_xml(repeat=paragraphs, text="A" * paragraph_bytes))

@@ -10,9 +10,10 @@ from shared import storage
 from shared.ai.base import get_provider
 from shared.ai.models import ResumeExtraction
 from shared.db import service_transaction
-from shared.errors import AppError
+from shared.errors import AppError, PayloadTooLarge, ValidationFailed
 from shared.queue import PermanentJobError, RetryPolicy, job_handler
-from shared.services.resume_files import UnreadableResume, extract_text
+from shared.services import resumes
+from shared.services.resume_files import UnreadableResume, check_resume_bytes, extract_text
 from shared.settings import get_settings
 from shared.supabase_clients import service_client
 
@@ -38,15 +39,24 @@ def _parsing_dead(payload: dict[str, Any], error: BaseException) -> None:
 
 @job_handler("resume.process", policy=AI_POLICY, on_dead=_parsing_dead)
 def process_resume(payload: dict[str, Any]) -> dict[str, Any]:
+    """Check the stored bytes first (every upload path ends here, including direct Storage uploads
+    and upload URLs that no function saw): a file that is not what its name says, or a DOCX that
+    is unsafe to open, is discarded with its row. Then extract the text and the AI extraction."""
     resume_id = payload["resume_id"]
     with service_transaction() as conn:
-        row = conn.execute("select storage_path, parsing_status from public.resumes where id = %s", [resume_id]).fetchone()
-        if row is None:
-            return {"resume_id": resume_id, "skipped": "deleted"}
-        if row["parsing_status"] == "completed" and not payload.get("force"):
-            return {"resume_id": resume_id, "skipped": "already parsed"}
-        conn.execute("update public.resumes set parsing_status = 'processing', parsing_error = null where id = %s", [resume_id])
+        row = conn.execute("select storage_path, file_name, mime_type, parsing_status from public.resumes where id = %s", [resume_id]).fetchone()
+    if row is None:
+        return {"resume_id": resume_id, "skipped": "deleted"}
+    if row["parsing_status"] == "completed" and not payload.get("force"):
+        return {"resume_id": resume_id, "skipped": "already parsed"}
     data = storage.download(service_client(), BUCKET, row["storage_path"])
+    try:
+        check_resume_bytes(row["file_name"], row["mime_type"], data)
+    except (ValidationFailed, PayloadTooLarge) as exc:
+        resumes.discard(resume_id, exc.code)
+        return {"resume_id": resume_id, "discarded": exc.message}
+    with service_transaction() as conn:
+        conn.execute("update public.resumes set parsing_status = 'processing', parsing_error = null where id = %s", [resume_id])
     try:
         text = extract_text(data)
     except UnreadableResume as exc:

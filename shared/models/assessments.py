@@ -85,6 +85,7 @@ class ScoringInProgress(BaseModel):
 
 class RescoreQueued(ScoringInProgress):
     job_id: int
+    already_queued: bool = Field(default=False, description="True when scoring was already queued or running: that job is returned.")
 
 
 AssessmentView = RecruiterAssessment | CandidateAssessment | ScoringInProgress

@@ -65,3 +65,4 @@ class ReparseQueued(BaseModel):
     resume_id: UUID
     parsing_status: Literal["pending"] = "pending"
     job_id: int
+    already_queued: bool = Field(default=False, description="True when parsing was already queued or running: that job is returned.")

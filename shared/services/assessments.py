@@ -6,11 +6,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from shared import rate_limit
 from shared.auth import Caller
 from shared.db import one, service_transaction, user_transaction
 from shared.errors import Conflict, NotFound
 from shared.models.assessments import AssessmentView, CandidateAssessment, RecruiterAssessment, RescoreQueued, ScoringInProgress, SkillScoreView
-from shared.queue import enqueue
+from shared.queue import enqueue_unless_live
+from shared.settings import get_settings
 
 MAX_SWEEP_RETRIES = 5
 SWEEP_GRACE_MINUTES = 5
@@ -61,21 +63,25 @@ def get(caller: Caller, interview_id: str) -> AssessmentView:
 
 
 def rescore(caller: Caller, interview_id: str) -> RescoreQueued:
-    """Score the interview again; the current assessment becomes history when the new one is stored."""
+    """Score the interview again; the current assessment becomes history when the new one is
+    stored. While scoring is queued or running for the interview, that job is returned instead of
+    a new one; each recruiter may ask ASSESSMENT_RESCORES_PER_HOUR times an hour."""
     with user_transaction(caller.claims) as conn:
         interview = conn.execute("select status from public.interviews where id = %s", [interview_id]).fetchone()
     if interview is None:
         raise NotFound("The interview was not found.")
     if interview["status"] != "completed":
         raise Conflict("Only completed interviews can be scored.", details={"status": interview["status"]})
+    rate_limit.hit("assessment.rescore", caller.user_id, limit=get_settings().assessment_rescores_per_hour, window_seconds=3600)
     with service_transaction() as conn:
-        job_id = enqueue(
+        job = enqueue_unless_live(
             conn,
             "interview.score",
+            "interview_id",
             {"interview_id": interview_id, "replace": True, "requested_by": caller.user_id},
             dedupe_key=f"interview.score:{interview_id}:rescore:{uuid.uuid4().hex}",
         )
-    return RescoreQueued(interview_id=uuid.UUID(interview_id), job_id=job_id)
+    return RescoreQueued(interview_id=uuid.UUID(interview_id), job_id=job.id, already_queued=not job.created)
 
 
 def queue_pending(limit: int = 100) -> int:
@@ -95,5 +101,11 @@ def queue_pending(limit: int = 100) -> int:
             [SWEEP_GRACE_MINUTES, MAX_SWEEP_RETRIES, limit],
         ).fetchall()
         for row in rows:
-            enqueue(conn, "interview.score", {"interview_id": str(row["id"])}, dedupe_key=f"interview.score:{row['id']}:sweep:{uuid.uuid4().hex}")
+            enqueue_unless_live(
+                conn,
+                "interview.score",
+                "interview_id",
+                {"interview_id": str(row["id"])},
+                dedupe_key=f"interview.score:{row['id']}:sweep:{uuid.uuid4().hex}",
+            )
     return len(rows)

@@ -9,16 +9,18 @@ import uuid
 import psycopg
 from psycopg.rows import DictRow
 
-from shared import storage
+from shared import rate_limit, storage
 from shared.auth import Caller
 from shared.db import service_transaction, user_transaction
 from shared.errors import NotFound
 from shared.forms import UploadedFile
+from shared.logs import logger
 from shared.models.feedback import FeedbackSummary
 from shared.models.resumes import DownloadUrl, ReparseQueued, Resume, ResumeDetail, UploadUrl, UploadUrlRequest
-from shared.queue import enqueue
+from shared.queue import enqueue_unless_live
 from shared.services.resume_files import check_resume_bytes, check_resume_name
-from shared.supabase_clients import user_client
+from shared.settings import get_settings
+from shared.supabase_clients import service_client, user_client
 
 BUCKET = "resumes"
 DOWNLOAD_URL_SECONDS = 300
@@ -31,8 +33,14 @@ def _new_path(caller: Caller, file_name: str) -> str:
     return f"{caller.user_id}/{uuid.uuid4().hex}/{file_name}"
 
 
+def _count_upload(caller: Caller) -> None:
+    rate_limit.hit("resume.upload", caller.user_id, limit=get_settings().resume_uploads_per_hour, window_seconds=3600)
+
+
 def upload(caller: Caller, file: UploadedFile) -> Resume:
-    """Validate and store the file as the candidate; returns the resume the trigger created."""
+    """Validate and store the file as the candidate; returns the resume the trigger created.
+    Uploads (direct and by URL together) are limited per candidate per hour."""
+    _count_upload(caller)
     checked = check_resume_bytes(file.file_name, file.content_type, file.data)
     path = _new_path(caller, checked.file_name)
     storage.upload(user_client(caller.access_token), BUCKET, path, file.data, checked.content_type)
@@ -45,7 +53,9 @@ def upload(caller: Caller, file: UploadedFile) -> Resume:
 
 def upload_url(caller: Caller, request: UploadUrlRequest) -> UploadUrl:
     """A signed URL to PUT a large file to; the declared name, type and size are checked first
-    (and the bucket's own size and type limits apply to the bytes)."""
+    (and the bucket's own size and type limits apply to the bytes; resume.process checks the
+    content). Counts as an upload for the hourly limit."""
+    _count_upload(caller)
     checked = check_resume_name(request.file_name, request.content_type, request.file_size)
     signed = storage.signed_upload_url(user_client(caller.access_token), BUCKET, _new_path(caller, checked.file_name))
     return UploadUrl.model_validate(signed)
@@ -81,10 +91,10 @@ def get(caller: Caller, resume_id: str) -> ResumeDetail:
 
 
 def download_url(caller: Caller, resume_id: str) -> DownloadUrl:
-    """A short-lived signed link to the stored file."""
+    """A short-lived signed link to the stored file, served as an attachment (never rendered)."""
     with user_transaction(caller.claims) as conn:
         row = _visible(conn, resume_id)
-    url = storage.signed_url(user_client(caller.access_token), BUCKET, row["storage_path"], DOWNLOAD_URL_SECONDS)
+    url = storage.signed_url(user_client(caller.access_token), BUCKET, row["storage_path"], DOWNLOAD_URL_SECONDS, download=True)
     return DownloadUrl(url=url, expires_in=DOWNLOAD_URL_SECONDS)
 
 
@@ -100,10 +110,18 @@ def delete(caller: Caller, resume_id: str) -> None:
         storage.remove(user_client(caller.access_token), BUCKET, row["storage_path"])
 
 
+def _lock_candidate_resumes(conn: psycopg.Connection[DictRow], candidate_id: str) -> list[str]:
+    """Lock every resume of the candidate, always in id order, so activations (and discards) of
+    the same candidate run one after the other instead of racing on the one-active index or
+    deadlocking; returns the ids."""
+    rows = conn.execute("select id from public.resumes where candidate_id = %s order by id for update", [candidate_id]).fetchall()
+    return [str(row["id"]) for row in rows]
+
+
 def activate(caller: Caller, resume_id: str) -> Resume:
     """Make this resume the active version (the one interviews and applications use)."""
     with user_transaction(caller.claims) as conn:
-        if conn.execute("select 1 from public.resumes where id = %s and candidate_id = %s", [resume_id, caller.user_id]).fetchone() is None:
+        if resume_id not in _lock_candidate_resumes(conn, caller.user_id):
             raise NotFound("The resume was not found.")
         conn.execute("update public.resumes set is_active = false where candidate_id = %s and is_active and id <> %s", [caller.user_id, resume_id])
         row = conn.execute(f"update public.resumes set is_active = true where id = %s returning {RESUME_COLUMNS}", [resume_id]).fetchone()
@@ -111,10 +129,40 @@ def activate(caller: Caller, resume_id: str) -> Resume:
 
 
 def reparse(caller: Caller, resume_id: str) -> ReparseQueued:
-    """Parse the stored file again (a fresh job; the old parsed data stays until it succeeds)."""
+    """Parse the stored file again (the old parsed data stays until it succeeds). While a parsing
+    job for the resume is queued or running, that job is returned instead of a new one; each
+    recruiter may ask RESUME_REPARSES_PER_HOUR times an hour."""
     with user_transaction(caller.claims) as conn:
         _visible(conn, resume_id)
+    rate_limit.hit("resume.reparse", caller.user_id, limit=get_settings().resume_reparses_per_hour, window_seconds=3600)
     with service_transaction() as conn:
-        conn.execute("update public.resumes set parsing_status = 'pending', parsing_error = null where id = %s", [resume_id])
-        job_id = enqueue(conn, "resume.process", {"resume_id": resume_id, "force": True}, dedupe_key=f"resume.process:{resume_id}:{uuid.uuid4().hex}")
-    return ReparseQueued(resume_id=uuid.UUID(resume_id), job_id=job_id)
+        job = enqueue_unless_live(
+            conn, "resume.process", "resume_id", {"resume_id": resume_id, "force": True}, dedupe_key=f"resume.process:{resume_id}:{uuid.uuid4().hex}"
+        )
+        if job.created:
+            conn.execute("update public.resumes set parsing_status = 'pending', parsing_error = null where id = %s", [resume_id])
+    return ReparseQueued(resume_id=uuid.UUID(resume_id), job_id=job.id, already_queued=not job.created)
+
+
+def discard(resume_id: str, reason: str) -> bool:
+    """Remove a resume whose stored bytes failed the upload checks (a direct Storage upload or an
+    upload URL can store anything): the row and the object go together, and when it was the active
+    version the candidate's newest remaining resume becomes active again. System work (service
+    role); logged by id and reason only. False when the resume was already gone."""
+    with service_transaction() as conn:
+        found = conn.execute("select candidate_id from public.resumes where id = %s", [resume_id]).fetchone()
+        if found is None:
+            return False
+        _lock_candidate_resumes(conn, str(found["candidate_id"]))
+        row = conn.execute("delete from public.resumes where id = %s returning candidate_id, storage_path, is_active", [resume_id]).fetchone()
+        if row is None:
+            return False
+        if row["is_active"]:
+            conn.execute(
+                "update public.resumes set is_active = true where id ="
+                " (select id from public.resumes where candidate_id = %s order by uploaded_at desc, id desc limit 1)",
+                [row["candidate_id"]],
+            )
+        storage.remove(service_client(), BUCKET, row["storage_path"])  # the deletion commits only once the object is gone
+    logger.warning("resume discarded: its stored content failed the upload checks", extra={"resume_id": resume_id, "reason": reason})
+    return True

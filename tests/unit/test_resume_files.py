@@ -1,8 +1,11 @@
+import io
+import os
+
 import pytest
 
 from shared.errors import PayloadTooLarge, ValidationFailed
 from shared.services import resume_files
-from tests.documents import make_docx, make_pdf
+from tests.documents import make_docx, make_pdf, make_zip_bomb_docx, paragraphs_xml, rebuild_docx
 
 
 def test_pdf_text_is_extracted():
@@ -52,3 +55,92 @@ def test_corrupt_pdf_that_passes_the_magic_check_is_unreadable():
 def test_pdf_without_text_is_unreadable():
     with pytest.raises(resume_files.UnreadableResume):
         resume_files.extract_text(make_pdf(" "))
+
+
+@pytest.fixture
+def limits(monkeypatch):
+    """Set resume limits through the environment, as deployments do."""
+    from shared.settings import get_settings
+
+    def use(**values):
+        for name, value in values.items():
+            monkeypatch.setenv(name.upper(), str(value))
+        get_settings.cache_clear()
+
+    yield use
+    get_settings.cache_clear()
+
+
+def _understated(archive: bytes, name: bytes, size: int) -> bytes:
+    """`archive` with the zip directory declaring `size` uncompressed bytes for member `name`."""
+    data = bytearray(archive)
+    entry = data.index(b"PK\x01\x02")
+    while data[entry + 46 : entry + 46 + len(name)] != name:
+        entry = data.index(b"PK\x01\x02", entry + 4)
+    data[entry + 24 : entry + 28] = size.to_bytes(4, "little")
+    return bytes(data)
+
+
+def test_a_zip_bomb_docx_is_refused_at_upload_and_unreadable_when_parsed():
+    """F8: a ~60 KB DOCX whose document.xml inflates to ~22 MB (~370:1) is refused before any part
+    is inflated; and since the caps read the zip directory, a directory that understates the part
+    lets nothing more through (the reader stops at the declared size and the checksum fails)."""
+    bomb = make_zip_bomb_docx()
+    assert len(bomb) < 100 * 1024
+    with pytest.raises(ValidationFailed, match="compressed more than 100:1"):
+        resume_files.check_resume_bytes("cv.docx", None, bomb)
+    with pytest.raises(resume_files.UnreadableResume, match="compressed more than"):
+        resume_files.extract_text(bomb)
+
+    disguised = _understated(bomb, b"word/document.xml", 1000)
+    resume_files.check_resume_bytes("cv.docx", None, disguised)
+    with pytest.raises(resume_files.UnreadableResume, match="damaged"):
+        resume_files.extract_text(disguised)
+
+
+def test_a_docx_expanding_past_the_size_cap_is_refused_whatever_its_ratio(limits):
+    """F8: the uncompressed total is capped on its own (here 1 MB), not only the ratio."""
+    limits(resume_max_uncompressed_bytes=1024 * 1024)
+    varied = [f"Role {n}: built {os.urandom(24).hex()} services" for n in range(20_000)]
+    large = rebuild_docx(paragraphs_xml(varied))
+    with pytest.raises(ValidationFailed, match="expands to more than 1 MB"):
+        resume_files.check_resume_bytes("cv.docx", None, large)
+    with pytest.raises(resume_files.UnreadableResume):
+        resume_files.extract_text(large)
+
+
+@pytest.mark.parametrize(
+    "document_xml",
+    [
+        b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>',  # unclosed tags
+        b"<w:document><w:body/></w:document>",  # undeclared namespace prefix
+        b"\xff\xfe<not xml at all>",  # not XML
+        b"",  # an empty part
+    ],
+    ids=["unclosed", "undeclared-prefix", "not-xml", "empty"],
+)
+def test_malformed_xml_in_a_docx_is_an_unreadable_resume(document_xml):
+    """F8: lxml's XMLSyntaxError is an unreadable resume (a permanent failure), not an unhandled error."""
+    with pytest.raises(resume_files.UnreadableResume, match="damaged"):
+        resume_files.extract_text(rebuild_docx(document_xml))
+
+
+def test_only_the_first_pages_of_a_pdf_are_read():
+    """F8: a PDF is read up to RESUME_MAX_PDF_PAGES pages (50)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for number in range(1, 61):
+        writer.add_page(PdfReader(io.BytesIO(make_pdf(f"Resume page marker {number} with enough words"))).pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    text = resume_files.extract_text(out.getvalue())
+    assert "marker 50 " in text and "marker 51 " not in text
+
+
+def test_extracted_text_is_capped_before_any_further_work(limits):
+    """F8: at most RESUME_MAX_TEXT_CHARS characters of text leave the reader."""
+    limits(resume_max_text_chars=5_000)
+    long_resume = rebuild_docx(paragraphs_xml([f"Project {n}: Python, React and PostgreSQL work for client {n}" for n in range(3_000)]))
+    text = resume_files.extract_text(long_resume)
+    assert 4_000 < len(text) <= 5_000 and text.startswith("Project 0:")
