@@ -4,7 +4,7 @@ from uuid import UUID
 
 from shared.auth import Candidate
 from shared.errors import AIFailed, AIUnavailable, AudioInvalid, Conflict, InterviewNotActive, NotFound, PayloadTooLarge, TranscriptionFailed
-from shared.http import Envelope, create_app, make_handler, ok, raises
+from shared.http import Envelope, create_app, make_handler, ok, raises, request_arrival
 from shared.models.interviews import TurnRequest, TurnResult
 from shared.services import turns
 
@@ -17,10 +17,12 @@ def process(interview_id: UUID, request: TurnRequest, caller: Candidate) -> Enve
     """Answer the outstanding question by text or speech; returns the next question, or done.
 
     A repeated `client_turn_id` returns the first result (`replayed: true`); of two simultaneous
-    answers to the same question one applies and the other gets 409. Audio that cannot be read or
-    transcribed is refused with nothing stored.
+    answers to the same question one applies and the other gets 409. An answer without
+    `question_id` is bound to the question outstanding when it arrived (409 if another answer
+    moved the interview on meanwhile). Audio that cannot be read or transcribed is refused with
+    nothing stored.
     """
-    return ok(turns.process_turn(caller, str(interview_id), request))
+    return ok(turns.process_turn(caller, str(interview_id), request, arrived_at=request_arrival(app)))
 
 
 handler = make_handler(app)

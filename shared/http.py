@@ -8,6 +8,7 @@ import inspect
 import json
 from collections.abc import Callable
 from contextvars import ContextVar
+from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args, get_origin, get_type_hints
 
@@ -129,6 +130,15 @@ def error_response(
 
 def current_request_id() -> str:
     return _request_id.get()
+
+
+def request_arrival(app: LambdaFunctionUrlResolver) -> datetime | None:
+    """When the function URL received the current request (`requestContext.timeEpoch`, in ms),
+    which can be well before the handler runs (a cold start, a busy instance); None when absent."""
+    epoch_ms = (app.current_event.raw_event.get("requestContext") or {}).get("timeEpoch")
+    if not isinstance(epoch_ms, int | float) or isinstance(epoch_ms, bool):
+        return None
+    return datetime.fromtimestamp(epoch_ms / 1000, tz=UTC)
 
 
 def _validation_details(exc: RequestValidationError | RequestUnsupportedContentType) -> list[dict[str, Any]]:
@@ -263,6 +273,23 @@ def documented_responses(
     return responses
 
 
+def _json_int(digits: str) -> int:
+    try:
+        return int(digits)
+    except ValueError as exc:  # more digits than Python converts (sys.get_int_max_str_digits, 4300)
+        raise BadRequest("The request body holds a number with too many digits.") from exc
+
+
+def parse_json_body(body: str) -> Any:
+    """The JSON request body, as Powertools' deserializer: a body nested deeper than the parser's
+    recursion limit, or an integer too long to convert, is a 400 rather than an unhandled error
+    (malformed JSON stays Powertools' own JSONDecodeError, answered 400 by `_invalid_request`)."""
+    try:
+        return json.loads(body, parse_int=_json_int)
+    except RecursionError as exc:
+        raise BadRequest("The request body is nested too deeply.") from exc
+
+
 class JsonBodyValidation(OpenAPIRequestValidationMiddleware):
     """Powertools' request validation, reading request bodies as JSON only: every request model is
     JSON, so a form or multipart body sent to such a route is a 415 rather than a form parse (whose
@@ -347,7 +374,12 @@ def create_app() -> Api:
         expose_headers=["X-Request-Id", "Retry-After"],
         max_age=600,
     )
-    app = Api(cors=cors, enable_validation=True, response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR)
+    app = Api(
+        cors=cors,
+        enable_validation=True,
+        response_validation_error_http_code=HTTPStatus.INTERNAL_SERVER_ERROR,
+        json_body_deserializer=parse_json_body,
+    )
     app._request_validation_middleware = JsonBodyValidation()  # type: ignore[no-untyped-call]  # Powertools leaves its constructor unannotated
     _register_error_mapping(app)
     return app

@@ -28,4 +28,14 @@ def normalise_email(value: str) -> str:
         raise ValueError("The email address is not valid.") from exc
 
 
+def refuse_nul(value: str) -> str:
+    """Text without NUL characters: Postgres text and jsonb cannot hold them, and no person types one."""
+    if "\x00" in value:
+        raise ValueError("The text contains a NUL character.")
+    return value
+
+
+Text = Annotated[str, AfterValidator(refuse_nul)]
+"""Every free-text field of a request: a string without NUL characters (lengths stay per field)."""
+
 Email = Annotated[str, Field(min_length=3, max_length=254), AfterValidator(normalise_email)]

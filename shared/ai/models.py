@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, Field, ValidationError, field_validator
 
+from shared.validation import Text
+
 RoleType = Literal["react", "python", "javascript", "fullstack"]
 Phase = Literal["warmup", "standard", "advanced"]
 Level = Literal["beginner", "intermediate", "advanced", "expert"]
@@ -84,9 +86,9 @@ HttpUrlText = Annotated[str, AfterValidator(_http_url)]
 
 
 class Resource(BaseModel):
-    title: str
+    title: Text
     url: HttpUrlText
-    reason: str
+    reason: Text
 
 
 class FeedbackDraft(BaseModel):

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from shared.roles import RECRUITER, RecruiterRole, Role
 from shared.services.passwords import broken_rules, describe
-from shared.validation import Email
+from shared.validation import Email, Text
 
 
 def _check_password(value: str) -> str:
@@ -24,8 +24,8 @@ class Registration(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     email: Email
-    password: str = Field(max_length=200, description="At least 8 characters with upper and lower case letters, a digit and a symbol.")
-    full_name: str = Field(min_length=2, max_length=120)
+    password: Text = Field(max_length=200, description="At least 8 characters with upper and lower case letters, a digit and a symbol.")
+    full_name: Text = Field(min_length=2, max_length=120)
     phone: str | None = Field(default=None, pattern=r"^\+?[0-9 ()\-]{7,20}$")
 
     _password = field_validator("password")(_check_password)
@@ -41,20 +41,20 @@ class Registration(BaseModel):
 
 class Credentials(BaseModel):
     email: Email
-    password: str = Field(min_length=1, max_length=200)
+    password: Text = Field(min_length=1, max_length=200)
 
 
 class RefreshRequest(BaseModel):
-    refresh_token: str = Field(min_length=1, max_length=512)
+    refresh_token: Text = Field(min_length=1, max_length=512)
 
 
 class NewRecruiter(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     email: Email
-    full_name: str = Field(min_length=2, max_length=120)
+    full_name: Text = Field(min_length=2, max_length=120)
     role: RecruiterRole = RECRUITER
-    password: str | None = Field(default=None, max_length=200, description="Generated when absent.")
+    password: Text | None = Field(default=None, max_length=200, description="Generated when absent.")
 
     @field_validator("password")
     @classmethod

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.ai.models import Resource
+from shared.validation import Text
 
 FeedbackStatus = Literal["draft", "pending_approval", "approved", "sent", "failed"]
 
@@ -16,8 +17,8 @@ FeedbackStatus = Literal["draft", "pending_approval", "approved", "sent", "faile
 class FeedbackEdit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    feedback_content: str | None = Field(default=None, min_length=20, max_length=20000)
-    identified_gaps: list[str] | None = Field(default=None, max_length=50)
+    feedback_content: Text | None = Field(default=None, min_length=20, max_length=20000)
+    identified_gaps: list[Text] | None = Field(default=None, max_length=50)
     recommended_resources: list[Resource] | None = Field(default=None, max_length=50)
 
 

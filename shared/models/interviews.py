@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.ai.models import Phase, RoleType
+from shared.validation import Text
 
 InterviewStatus = Literal["scheduled", "in_progress", "completed", "abandoned"]
 InterviewMode = Literal["text", "voice", "realtime"]
@@ -35,13 +36,13 @@ class TurnRequest(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    text: str | None = Field(default=None, max_length=10_000)
-    audio_base64: str | None = Field(default=None, description="A recorded answer, base64, up to 4 MB decoded.")
-    audio_format: str | None = Field(default=None, max_length=20, description="wav, mp3, webm, ogg, m4a ...")
-    audio_path: str | None = Field(
+    text: Text | None = Field(default=None, max_length=10_000)
+    audio_base64: Text | None = Field(default=None, description="A recorded answer, base64, up to 4 MB decoded.")
+    audio_format: Text | None = Field(default=None, max_length=20, description="wav, mp3, webm, ogg, m4a ...")
+    audio_path: Text | None = Field(
         default=None, min_length=3, max_length=500, description="An object already uploaded to the audio bucket, in the caller's folder."
     )
-    client_turn_id: str | None = Field(
+    client_turn_id: Text | None = Field(
         default=None, min_length=1, max_length=100, description="Idempotency key: the same id again returns the first result."
     )
     question_id: UUID | None = Field(default=None, description="The question message being answered (guards against stale clients).")

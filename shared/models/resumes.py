@@ -10,13 +10,14 @@ from pydantic import BaseModel, Field
 
 from shared.ai.models import ResumeExtraction
 from shared.models.feedback import FeedbackSummary
+from shared.validation import Text
 
 ParsingStatus = Literal["pending", "processing", "completed", "failed"]
 
 
 class UploadUrlRequest(BaseModel):
-    file_name: str = Field(min_length=1, max_length=200, description="The file's name; its extension must be .pdf, .docx or .txt.")
-    content_type: str = Field(min_length=1, max_length=200)
+    file_name: Text = Field(min_length=1, max_length=200, description="The file's name; its extension must be .pdf, .docx or .txt.")
+    content_type: Text = Field(min_length=1, max_length=200)
     file_size: int = Field(ge=0, description="Size in bytes, checked against the upload limit.")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
+import re
 import time
 import wave
 from dataclasses import dataclass
@@ -23,6 +24,9 @@ BUCKET = "audio"
 MAX_INLINE_AUDIO_BYTES = 4 * 1024 * 1024
 MIN_WAV_SAMPLE_RATE = 16000
 MIN_AUDIO_SECONDS = 0.1
+# Object keys are taken literally: no percent-escapes (storage3 would decode `%2e%2e` to `..`),
+# backslashes or control characters, and no empty, `.` or `..` segments.
+_UNSAFE_PATH = re.compile(r"[%\\\x00-\x1f\x7f]|(^|/)\.{0,2}(/|$)")
 FORMATS = {"wav": "audio/wav", "webm": "audio/webm", "ogg": "audio/ogg", "opus": "audio/opus", "mp3": "audio/mpeg", "mpeg": "audio/mpeg"}
 
 
@@ -71,11 +75,11 @@ def answer_audio(
 ) -> tuple[bytes, str, str | None]:
     """The answer's bytes, format and stored path (for an uploaded object)."""
     if audio_path is not None:
-        if audio_path.split("/", 1)[0] != caller_id or ".." in audio_path:
+        if audio_path.split("/", 1)[0] != caller_id or _UNSAFE_PATH.search(audio_path):
             raise AudioInvalid("The audio file was not found in your folder.")
         try:
             data = storage.download(user_client(access_token), BUCKET, audio_path)
-        except NotFound as exc:
+        except (NotFound, storage.InvalidPath) as exc:
             raise AudioInvalid("The audio file was not found in your folder.") from exc
         return data, audio_path.rsplit(".", 1)[-1].lower(), audio_path
     fmt = (audio_format or "").lower().removeprefix("audio/")

@@ -6,6 +6,7 @@ simultaneous answers to the same question only one applies (the session row is t
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 import psycopg
@@ -67,8 +68,13 @@ def _replay(conn: psycopg.Connection[DictRow], interview_id: str, client_turn_id
     )
 
 
-def process_turn(caller: Caller, interview_id: str, request: TurnRequest) -> TurnResult:
-    """Record the candidate's answer to the outstanding question and ask the next one (or end)."""
+def process_turn(caller: Caller, interview_id: str, request: TurnRequest, arrived_at: datetime | None = None) -> TurnResult:
+    """Record the candidate's answer to the outstanding question and ask the next one (or end).
+
+    The answer binds to the question the client saw: `question_id` when sent, otherwise the
+    question outstanding when the request arrived (`arrived_at`, the function URL's request
+    time), so a request that waited while another answer applied is refused instead of
+    answering the next question with text written for the previous one."""
     loaded = _load(caller, interview_id, request.client_turn_id)
     replay: TurnResult | None = loaded["replay"]
     if replay is not None:
@@ -80,6 +86,8 @@ def process_turn(caller: Caller, interview_id: str, request: TurnRequest) -> Tur
         raise Conflict("There is no question awaiting an answer.")
     if request.question_id and str(request.question_id) != str(last["id"]):
         raise Conflict("That question has already been answered.", details={"outstanding_question_id": str(last["id"])})
+    if request.question_id is None and arrived_at is not None and last["created_at"] > arrived_at:
+        raise Conflict("Another answer to this question was recorded first.", details={"outstanding_question_id": str(last["id"])})
     state = SessionState.load(loaded["progression_state"])
     if state.current_question is None:
         raise Conflict("There is no question awaiting an answer.")
@@ -95,7 +103,7 @@ def process_turn(caller: Caller, interview_id: str, request: TurnRequest) -> Tur
         heard = interview_audio.transcribe_answer(data, fmt, path)
         usages.append(heard.usage)
         answer_text = heard.text
-    response_seconds = max(0.0, (loaded["received_at"] - last["created_at"]).total_seconds())
+    response_seconds = max(0.0, ((arrived_at or loaded["received_at"]) - last["created_at"]).total_seconds())
 
     provider = get_provider()
     question = state.current_question
