@@ -5,7 +5,7 @@ from uuid import UUID
 from aws_lambda_powertools.event_handler import Response
 
 from shared.auth import AnyCaller, Manager
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, NotFound, RateLimited
 from shared.http import Envelope, also_answers, create_app, make_handler, ok, raises, respond
 from shared.models.assessments import AssessmentView, RescoreQueued, ScoringInProgress
 from shared.services import assessments
@@ -23,9 +23,13 @@ def get_assessment(interview_id: UUID, caller: AnyCaller) -> Response[Envelope[A
 
 
 @app.post("/<interview_id>/rescore", status_code=202)
-@raises(NotFound, Conflict)
+@raises(NotFound, Conflict, RateLimited)
 def rescore(interview_id: UUID, caller: Manager) -> Envelope[RescoreQueued]:
-    """Score the interview again (recruiters and admins); the earlier result stays as history."""
+    """Score the interview again (recruiters and admins); the earlier result stays as history.
+
+    While scoring is queued or running, that job is returned (`already_queued: true`); each
+    recruiter may rescore ASSESSMENT_RESCORES_PER_HOUR times an hour.
+    """
     return ok(assessments.rescore(caller, str(interview_id)))
 
 

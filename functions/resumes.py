@@ -94,9 +94,13 @@ def activate(resume_id: UUID, caller: Candidate) -> Envelope[ResumeResult]:
 
 
 @app.post("/<resume_id>/reparse", status_code=202)
-@raises(NotFound)
+@raises(NotFound, RateLimited)
 def reparse(resume_id: UUID, caller: Manager) -> Envelope[ReparseQueued]:
-    """Parse the stored file again (recruiters and admins)."""
+    """Parse the stored file again (recruiters and admins).
+
+    While parsing is queued or running, that job is returned (`already_queued: true`); each
+    recruiter may re-parse RESUME_REPARSES_PER_HOUR times an hour.
+    """
     return ok(resumes.reparse(caller, str(resume_id)))
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from local import postgres
 from shared.queue import drain
-from tests.documents import make_pdf, make_zip_bomb_docx
+from tests.documents import make_pdf, make_zip_bomb_docx, rebuild_docx
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -60,6 +60,28 @@ def test_a_zip_bomb_docx_is_refused_at_upload_and_stores_nothing(api, candidate,
     assert response.status_code == 422, response.text
     assert response.json()["error"]["code"] == "VALIDATION_ERROR" and "compressed more than" in response.json()["error"]["message"]
     assert resume_rows(stack_db, candidate) == [] and stored_objects(stack_db, candidate) == []
+
+
+def test_a_docx_with_malformed_xml_fails_once_with_a_readable_reason(api, candidate, in_stack, stack_db):
+    """F8: lxml's XMLSyntaxError is an unreadable resume: the job goes dead on its first attempt
+    (no retries) and the resume shows why."""
+    broken = rebuild_docx(b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p>')
+    uploaded = upload(api, candidate, "broken.docx", broken, DOCX)
+    assert uploaded.status_code == 201, uploaded.text
+    resume_id = uploaded.json()["data"]["resume"]["id"]
+    run_jobs()
+    assert db_rows(stack_db, "select status, attempts from private.jobs where dedupe_key = %s", [f"resume.process:{resume_id}"]) == [("dead", 1)]
+    resume = api("GET", f"/resumes/{resume_id}", token=candidate["token"]).json()["data"]["resume"]
+    assert resume["parsing_status"] == "failed" and resume["parsing_error"] == "The DOCX is damaged and its text cannot be read."
+
+
+def test_the_limited_routes_document_their_429():
+    """F8, F16: the upload, re-parse and rescore routes declare RATE_LIMITED in the API document."""
+    from local.openapi import build
+
+    paths = build()["paths"]
+    for path in ("/resumes/upload", "/resumes/upload-url", "/resumes/{resume_id}/reparse", "/assessments/{interview_id}/rescore"):
+        assert "RATE_LIMITED" in paths[path]["post"]["responses"]["429"]["description"], path
 
 
 def test_uploads_are_limited_per_candidate_per_hour_on_both_upload_routes(api, candidate, make_user):
