@@ -10,7 +10,7 @@ from shared import rate_limit
 from shared.auth import Caller
 from shared.db import one, service_transaction, user_transaction
 from shared.errors import Conflict, NotFound
-from shared.models.assessments import AssessmentView, CandidateAssessment, RecruiterAssessment, RescoreQueued, ScoringInProgress, SkillScoreView
+from shared.models.assessments import AssessmentView, CandidateAssessment, RecruiterAssessment, RescoreQueued, ScoringInProgress
 from shared.queue import enqueue_unless_live
 from shared.settings import get_settings
 
@@ -22,44 +22,38 @@ ASSESSMENT_COLUMNS = (
 )
 
 
-def candidate_view(row: dict[str, Any]) -> CandidateAssessment:
-    """The candidate's view of an assessment row: scores, strengths and weaknesses only."""
-    return CandidateAssessment(
-        interview_id=row["interview_id"],
-        status=row["status"],
-        overall_score=row["overall_score"],
-        skill_scores=[SkillScoreView(skill=skill, score=value["score"]) for skill, value in sorted(row["skill_scores"].items())],
-        strengths=row["strengths"],
-        weaknesses=row["weaknesses"],
-        generated_at=row["generated_at"],
-    )
+CANDIDATE_VIEW_COLUMNS = "interview_id, status, overall_score, skill_scores, strengths, weaknesses, generated_at"
 
 
 def get(caller: Caller, interview_id: str) -> AssessmentView:
-    """The current assessment in the caller's view, or ScoringInProgress while scoring is pending."""
+    """The current assessment in the caller's view, or ScoringInProgress while scoring is pending.
+    Staff read whole rows under RLS (their organization's candidates); a candidate reads the
+    `candidate_assessments` view, which exposes only the candidate's columns (F6)."""
+    history: list[Any] = []
     with user_transaction(caller.claims) as conn:
         interview = conn.execute("select id, candidate_id, status from public.interviews where id = %s", [interview_id]).fetchone()
         if interview is None:
             raise NotFound("The interview was not found.")
-        current = conn.execute(
-            f"select {ASSESSMENT_COLUMNS} from public.assessment_results where interview_id = %s and is_current", [interview_id]
-        ).fetchone()
-        history = (
-            conn.execute(
+        if caller.is_staff:
+            current = conn.execute(
+                f"select {ASSESSMENT_COLUMNS} from public.assessment_results where interview_id = %s and is_current", [interview_id]
+            ).fetchone()
+            history = conn.execute(
                 "select id, status, overall_score, integrity_score, generated_at from public.assessment_results"
                 " where interview_id = %s and not is_current order by generated_at desc",
                 [interview_id],
             ).fetchall()
-            if caller.is_staff
-            else []
-        )
+        else:
+            current = conn.execute(
+                f"select {CANDIDATE_VIEW_COLUMNS} from public.candidate_assessments where interview_id = %s", [interview_id]
+            ).fetchone()
     if interview["status"] != "completed":
         raise Conflict("The interview has not been completed yet.", details={"status": interview["status"]})
-    if current is None or (not caller.is_staff and current["status"] == "failed"):
+    if current is None:
         return ScoringInProgress(interview_id=uuid.UUID(interview_id))
     if caller.is_staff:
         return RecruiterAssessment.model_validate({**current, "cost_usd": float(current["cost_usd"]), "history": history})
-    return candidate_view(current)
+    return CandidateAssessment.model_validate(current)
 
 
 def rescore(caller: Caller, interview_id: str) -> RescoreQueued:

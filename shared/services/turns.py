@@ -15,7 +15,7 @@ from psycopg.rows import DictRow
 from shared.ai.base import get_provider
 from shared.ai.models import AIUsage
 from shared.auth import Caller
-from shared.db import one, service_transaction, user_transaction
+from shared.db import become_service, one, service_transaction, user_transaction
 from shared.errors import Conflict, Forbidden, InterviewNotActive, NotFound
 from shared.models.interviews import Answer, TurnRequest, TurnResult
 from shared.services import interview_audio
@@ -28,15 +28,22 @@ def _load(caller: Caller, interview_id: str, client_turn_id: str | None) -> dict
     """The interview, its session, the last message and, for a repeated client_turn_id, the first result."""
     with user_transaction(caller.claims) as conn:
         row = conn.execute(
-            "select i.id, i.candidate_id, i.status, i.role_type, i.mode, i.total_tokens_used, i.token_budget,"
-            " s.id as session_id, s.progression_state, s.conversation_memory, now() as received_at"
-            " from public.interviews i left join public.interview_sessions s on s.interview_id = i.id where i.id = %s",
+            "select i.id, i.candidate_id, i.status, i.role_type, i.mode, i.total_tokens_used, i.token_budget, now() as received_at"
+            " from public.interviews i where i.id = %s",
             [interview_id],
         ).fetchone()
         if row is None:
             raise NotFound("The interview was not found.")
         if str(row["candidate_id"]) != caller.user_id:
             raise Forbidden("Only the candidate answers their interview.")
+        # The caller owns this interview; the engine's state is not candidate-readable (F6), so
+        # the rest of the load runs as the service in the same transaction.
+        become_service(conn)
+        session = conn.execute(
+            "select id as session_id, progression_state, conversation_memory from public.interview_sessions where interview_id = %s",
+            [interview_id],
+        ).fetchone()
+        row.update(session or {"session_id": None, "progression_state": None, "conversation_memory": None})
         row["last"] = conn.execute(
             "select id, sequence_number, message_type, created_at from public.interview_messages where interview_id = %s"
             " order by sequence_number desc limit 1",
@@ -137,7 +144,6 @@ def process_turn(caller: Caller, interview_id: str, request: TurnRequest, arrive
         "question_id": question.question_id,
         "topic": question.topic,
         "phase": question.phase,
-        "evaluation": evaluation.model_dump(),
         "source": "text" if heard is None else "audio",
     }
     with service_transaction() as conn:
@@ -155,8 +161,8 @@ def process_turn(caller: Caller, interview_id: str, request: TurnRequest, arrive
             raise InterviewNotActive()
         answer_cursor = conn.execute(
             "insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text, content_audio_url,"
-            " audio_duration_seconds, audio_metadata, response_time_seconds, client_turn_id, metadata)"
-            " values (%s, %s, %s, 'candidate_response', %s, %s, %s, %s, %s, %s, %s) returning id, sequence_number, content_text",
+            " audio_duration_seconds, audio_metadata, response_time_seconds, client_turn_id, metadata, evaluation)"
+            " values (%s, %s, %s, 'candidate_response', %s, %s, %s, %s, %s, %s, %s, %s) returning id, sequence_number, content_text",
             [
                 interview_id,
                 loaded["session_id"],
@@ -168,6 +174,7 @@ def process_turn(caller: Caller, interview_id: str, request: TurnRequest, arrive
                 round(response_seconds, 3),
                 request.client_turn_id,
                 json.dumps(answer_metadata),
+                evaluation.model_dump_json(),  # staff-only column (F6): candidates read metadata, never this
             ],
         )
         answer = one(answer_cursor)
