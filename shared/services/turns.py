@@ -6,7 +6,7 @@ simultaneous answers to the same question only one applies (the session row is t
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
@@ -22,6 +22,8 @@ from shared.services import interview_audio
 from shared.services.interview_state import SessionState, progress, remember
 from shared.services.interviews import MESSAGE_COLUMNS, add_usage, finish, insert_question, is_speech, question_payload
 from shared.services.progression import AnswerOutcome, advance, record_question, skill_boundaries
+
+REPEAT_WINDOW = timedelta(seconds=5)  # an identical, unidentified answer this soon after the previous one is a resubmission
 
 
 def _load(caller: Caller, interview_id: str, client_turn_id: str | None) -> dict[str, Any]:
@@ -44,11 +46,13 @@ def _load(caller: Caller, interview_id: str, client_turn_id: str | None) -> dict
             [interview_id],
         ).fetchone()
         row.update(session or {"session_id": None, "progression_state": None, "conversation_memory": None})
-        row["last"] = conn.execute(
-            "select id, sequence_number, message_type, created_at from public.interview_messages where interview_id = %s"
-            " order by sequence_number desc limit 1",
+        newest = conn.execute(
+            "select id, sequence_number, message_type, content_text, created_at from public.interview_messages where interview_id = %s"
+            " order by sequence_number desc limit 2",
             [interview_id],
-        ).fetchone()
+        ).fetchall()
+        row["last"] = newest[0] if newest else None
+        row["previous_answer"] = newest[1] if len(newest) > 1 and newest[1]["message_type"] == "candidate_response" else None
         row["replay"] = _replay(conn, interview_id, client_turn_id) if client_turn_id else None
     return row
 
@@ -73,6 +77,18 @@ def _replay(conn: psycopg.Connection[DictRow], interview_id: str, client_turn_id
         done=question is None,
         replayed=True,
     )
+
+
+def _refuse_repeated_submission(previous: DictRow | None, answer_text: str, request: TurnRequest, arrived: datetime) -> None:
+    """From a client that names neither the question nor the turn, a copy of the previous answer
+    arriving within seconds of it is the same submission sent again (a double click, a retry),
+    not an answer to the next question (F9): refused. The arrival-time check above catches most
+    copies; this one catches those delayed past the first answer's write. Clients that send
+    `question_id` or `client_turn_id` are judged by those instead."""
+    if request.question_id is not None or request.client_turn_id is not None or previous is None:
+        return
+    if previous["content_text"] == answer_text and arrived - previous["created_at"] < REPEAT_WINDOW:
+        raise Conflict("This answer was already recorded for the previous question.", details={"answer_id": str(previous["id"])})
 
 
 def process_turn(caller: Caller, interview_id: str, request: TurnRequest, arrived_at: datetime | None = None) -> TurnResult:
@@ -110,6 +126,7 @@ def process_turn(caller: Caller, interview_id: str, request: TurnRequest, arrive
         heard = interview_audio.transcribe_answer(data, fmt, path)
         usages.append(heard.usage)
         answer_text = heard.text
+    _refuse_repeated_submission(loaded["previous_answer"], answer_text, request, arrived_at or loaded["received_at"])
     response_seconds = max(0.0, ((arrived_at or loaded["received_at"]) - last["created_at"]).total_seconds())
 
     provider = get_provider()

@@ -99,7 +99,7 @@ def test_weak_answers_stay_out_of_the_advanced_phase_and_end_at_the_limit(api, c
     data = start(api, candidate, role_type="react").json()["data"]
     phases = ["warmup"]
     for _ in range(25):
-        body = turn(api, candidate, data["interview"]["id"], text=WEAK_ANSWER).json()["data"]
+        body = turn(api, candidate, data["interview"]["id"], text=WEAK_ANSWER, client_turn_id=str(uuid.uuid4())).json()["data"]
         if body["done"]:
             break
         phases.append(body["progress"]["phase"])
@@ -214,7 +214,7 @@ def test_voice_interview_audio_in_transcript_and_metadata_stored_question_audio_
     client.auth.sign_in_with_password({"email": candidate["email"], "password": "Str0ng!Pass"})
     path = f"{candidate['id']}/{interview_id}/answer-4.wav"
     client.storage.from_("audio").upload(path, spoken, {"content-type": "audio/wav"})
-    second = turn(api, candidate, interview_id, audio_path=path)
+    second = turn(api, candidate, interview_id, audio_path=path, client_turn_id="voice-answer-2")
     assert second.status_code == 200, second.text
     [(stored_path,)] = rows(
         stack_db, "select content_audio_url from public.interview_messages where interview_id = %s and sequence_number = 4", [interview_id]

@@ -93,3 +93,16 @@ def test_twenty_identical_answers_without_question_id_apply_to_one_question_only
     current = turn(api, candidate, interview_id, text=strong_answer(bank_question(next_question["text"])), question_id=next_question["id"])
     assert current.status_code == 200, current.text
     assert answers(stack_db, interview_id) == [(2, "burst-1"), (4, None)]
+
+
+def test_a_copy_of_the_previous_answer_sent_again_at_once_is_refused(api, make_user):
+    """F9: a resubmission of the same answer (no question_id, no client_turn_id) arriving after the
+    first was already recorded does not become the answer to the next question."""
+    user = make_user("candidate", "Double Clicker")
+    started = api("POST", "/start-interview/", token=user["token"], json={"role_type": "react"}).json()["data"]
+    path = f"/process-turn/{started['interview']['id']}"
+    body = {"text": "Props flow down from parents; state belongs to the component that owns it."}
+    assert api("POST", path, token=user["token"], json=body).status_code == 200
+    again = api("POST", path, token=user["token"], json=body)
+    assert again.status_code == 409, again.text
+    assert again.json()["error"]["message"] == "This answer was already recorded for the previous question."
