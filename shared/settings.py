@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     resume_max_compression_ratio: float = 100.0  # a DOCX compressed more than this (uncompressed:stored) is refused
     resume_max_pdf_pages: int = 50  # pages of a PDF read for text; later pages are ignored
     resume_max_text_chars: int = 50_000  # extracted text kept for parsing; the rest is dropped
+    job_lease_seconds: int = 60  # a running job's lease, renewed every third of it; a dead worker's job is reclaimed after it
+    job_expected_seconds: float = 120.0  # longest a job should take (kinds may set their own); run-jobs claims only what fits
 
     @field_validator("cors_allow_origins", mode="before")
     @classmethod
