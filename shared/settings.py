@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     breaker_failure_threshold: int = 5
     breaker_open_seconds: float = 60.0
     breaker_trial_calls: int = 3
+    function_reserve_s: float = 5.0  # of a function's remaining time, kept from AI calls and retries for the write and the answer
     enable_realtime_api: bool = False
     realtime_cost_warning_usd: float = 5.0
     ai_prices: dict[str, dict[str, float]] = Field(
