@@ -1,0 +1,93 @@
+"""Resume feedback rows: the approval queue, reads, content edits, approval and the auto-send claim."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from shared.db import Connection
+from shared.models.feedback import Feedback, PendingFeedback
+
+COLUMNS = (
+    "f.id, f.resume_id, f.candidate_id, f.feedback_content, f.identified_gaps, f.recommended_resources, f.status,"
+    " f.generated_at, f.auto_send_at, f.approved_at, f.approved_by, f.sent_at"
+)
+JSON_COLUMNS = frozenset({"identified_gaps", "recommended_resources"})
+
+
+@dataclass(frozen=True)
+class FeedbackEmail:
+    """What the feedback email needs."""
+
+    email: str
+    full_name: str
+    feedback_content: str
+    identified_gaps: list[str]
+    recommended_resources: list[dict[str, Any]]
+
+
+def pending(conn: Connection, limit: int) -> list[PendingFeedback]:
+    """Feedback awaiting approval that the connection's role may see, oldest first."""
+    rows = conn.execute(
+        f"select {COLUMNS}, c.full_name as candidate_name from public.resume_feedback f"
+        " join public.candidates c on c.id = f.candidate_id"
+        " where f.status = 'pending_approval' order by f.generated_at, f.id limit %s",
+        [limit],
+    ).fetchall()
+    return [PendingFeedback.model_validate({**row, "candidate": {"id": row["candidate_id"], "full_name": row["candidate_name"]}}) for row in rows]
+
+
+def find(conn: Connection, feedback_id: str) -> Feedback | None:
+    row = conn.execute(f"select {COLUMNS} from public.resume_feedback f where f.id = %s", [feedback_id]).fetchone()
+    return Feedback.model_validate(row) if row else None
+
+
+def lock_for_change(conn: Connection, feedback_id: str) -> str | None:
+    """Lock the row for an edit or approval (the update policy decides who may); its status, or None."""
+    row = conn.execute("select status from public.resume_feedback where id = %s for update", [feedback_id]).fetchone()
+    return str(row["status"]) if row else None
+
+
+def update_content(conn: Connection, feedback_id: str, values: dict[str, Any]) -> None:
+    """Write the editable content columns given in `values`."""
+    encoded = {column: json.dumps(value) if column in JSON_COLUMNS else value for column, value in values.items()}
+    assignments = ", ".join(f"{column} = %s" for column in encoded)
+    conn.execute(f"update public.resume_feedback set {assignments} where id = %s", [*encoded.values(), feedback_id])
+
+
+def mark_approved(conn: Connection, feedback_id: str, approver_id: str | None) -> None:
+    """Approved now, by `approver_id` (None when sent automatically). Service role only."""
+    conn.execute(
+        "update public.resume_feedback set status = 'approved', approved_at = now(), approved_by = %s where id = %s",
+        [approver_id, feedback_id],
+    )
+
+
+def claim_due(conn: Connection, now: datetime | None, limit: int) -> list[str]:
+    """Ids of pending feedback past auto_send_at (as of `now`, default the database clock), locked
+    with SKIP LOCKED so concurrent sweeps never take the same row."""
+    rows = conn.execute(
+        "select id from public.resume_feedback where status = 'pending_approval' and auto_send_at <= coalesce(%s, now())"
+        " order by auto_send_at limit %s for update skip locked",
+        [now, limit],
+    ).fetchall()
+    return [str(row["id"]) for row in rows]
+
+
+def email_details(conn: Connection, feedback_id: str) -> FeedbackEmail | None:
+    row = conn.execute(
+        "select f.feedback_content, f.identified_gaps, f.recommended_resources, c.email, c.full_name"
+        " from public.resume_feedback f join public.candidates c on c.id = f.candidate_id where f.id = %s",
+        [feedback_id],
+    ).fetchone()
+    if row is None:
+        return None
+    return FeedbackEmail(
+        email=row["email"],
+        full_name=row["full_name"],
+        feedback_content=row["feedback_content"],
+        identified_gaps=list(row["identified_gaps"] or []),
+        recommended_resources=list(row["recommended_resources"] or []),
+    )
