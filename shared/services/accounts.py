@@ -26,6 +26,7 @@ from shared.errors import (
 )
 from shared.logs import logger
 from shared.models.accounts import AuthResult, Credentials, NewRecruiter, RecruiterChange, RefreshRequest, Registration, Session, User
+from shared.repositories import accounts as rows
 from shared.roles import CANDIDATE, STAFF
 from shared.settings import get_settings
 from shared.supabase_clients import anon_auth_client, service_client
@@ -107,7 +108,7 @@ def _sign_in(email: str, password: str) -> AuthResult:
 def _record_login(user: User) -> None:
     if user.role in STAFF:
         with service_transaction() as conn:
-            conn.execute("update public.recruiters set last_login_at = now() where id = %s", [user.id])
+            rows.record_staff_login(conn, user.id)
 
 
 def refresh(request: RefreshRequest) -> Session:
@@ -133,42 +134,26 @@ def logout(access_token: str) -> None:
         raise ServiceUnavailable("The account service is unavailable.") from exc
 
 
-_CANDIDATE_PROFILE = "select id, email, full_name from public.candidates where id = %s"
-_RECRUITER_PROFILE = "select id, email, full_name from public.recruiters where id = %s"
-
-
 def me(caller: Caller) -> User:
     """The caller's profile, read under RLS."""
-    query = _RECRUITER_PROFILE if caller.is_staff else _CANDIDATE_PROFILE
     with user_transaction(caller.claims) as conn:
-        row = conn.execute(query, [caller.user_id]).fetchone()
-    if row is None:
+        found = rows.profile(conn, caller.user_id, staff=caller.is_staff)
+    if found is None:
         raise NotFound("The account profile was not found.")
-    return User(id=str(row["id"]), email=row["email"], role=caller.role, full_name=row["full_name"])
+    return User.model_validate({"id": found.id, "email": found.email, "role": caller.role, "full_name": found.full_name})
 
 
-# The calling admin's organization from their recruiters row while it is an active admin's
-# (access.is_admin(); never from the token), and the target recruiter when it belongs to that
-# organization. Read under RLS, and filtered explicitly.
-_ADMIN_AND_TARGET = """
-select a.organization_id, t.id as target_id
-  from public.recruiters a
-  left join public.recruiters t on t.id = %(target)s and t.organization_id = a.organization_id
- where a.id = %(caller)s and (select access.is_admin())
-"""
-
-
-def _admin_and_target(caller: Caller, target_id: str | None) -> dict[str, Any]:
+def _admin_scope(caller: Caller, target_id: str | None) -> rows.AdminScope:
     with user_transaction(caller.claims) as conn:
-        row = conn.execute(_ADMIN_AND_TARGET, {"caller": caller.user_id, "target": target_id}).fetchone()
-    if row is None:
+        scope = rows.admin_scope(conn, caller.user_id, target_id)
+    if scope is None:
         raise Forbidden("Only admins can do this.")
-    return dict(row)
+    return scope
 
 
 def create_recruiter(new: NewRecruiter, caller: Caller) -> User:
     """An admin creates a recruiter, admin or viewer account in the admin's own organization."""
-    organization_id = str(_admin_and_target(caller, None)["organization_id"])
+    organization_id = _admin_scope(caller, None).organization_id
     password = new.password or _generated_password()
     try:
         response = service_client().auth.admin.create_user(
@@ -193,8 +178,7 @@ def change_recruiter(recruiter_id: str, change: RecruiterChange, caller: Caller)
     are NotFound; an admin's own account is OwnAccountChange). A deactivated account is banned in
     Auth, so it can neither log in nor refresh; a role change or deactivation also ends every
     session of the account (a trigger on recruiters, migration 20261126000500)."""
-    row = _admin_and_target(caller, recruiter_id)
-    if row["target_id"] is None:
+    if _admin_scope(caller, recruiter_id).target_id is None:
         raise NotFound("The recruiter was not found.")
     if recruiter_id == caller.user_id and (change.role is not None or change.is_active is not None):
         raise OwnAccountChange()
@@ -210,10 +194,7 @@ def change_recruiter(recruiter_id: str, change: RecruiterChange, caller: Caller)
     except AuthError as exc:
         raise ServiceUnavailable("The account service is unavailable.") from exc
     with service_transaction() as conn:
-        conn.execute(
-            "update public.recruiters set role = coalesce(%s, role), is_active = coalesce(%s, is_active) where id = %s",
-            [change.role, change.is_active, recruiter_id],
-        )
+        rows.change_access(conn, recruiter_id, change.role, change.is_active)
     return _user_out(response.user)
 
 
