@@ -1,4 +1,5 @@
-"""run-jobs: drains the job queue (scheduled every minute; locally also woken by NOTIFY)."""
+"""run-jobs: drains the job queue (scheduled every minute; locally also woken by NOTIFY). Jobs
+are claimed one at a time, and only while the function's remaining time fits one."""
 
 from dataclasses import asdict
 from typing import Any
@@ -9,12 +10,11 @@ import shared.jobs  # noqa: F401 - registers every job handler
 from shared.logs import logger
 from shared.queue import drain
 
-SAFETY_MARGIN_SECONDS = 10
+SAFETY_MARGIN_SECONDS = 10  # kept back for finishing the last job (complete_job / fail_job) and logging
 
 
 @logger.inject_lambda_context(clear_state=True)
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    budget = context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_SECONDS
-    summary = drain(deadline_seconds=max(1.0, budget))
+    summary = drain(time_left=lambda: context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_SECONDS)
     logger.info("job queue drained", extra=asdict(summary))
     return asdict(summary)

@@ -14,7 +14,7 @@ def _dead(payload: dict[str, Any], error: BaseException) -> None:
         outbox.mark_failed(conn, payload["outbox_id"], str(error) or type(error).__name__)
 
 
-@job_handler("email.send", policy=outbox.SEND_POLICY, on_dead=_dead)
+@job_handler("email.send", policy=outbox.SEND_POLICY, on_dead=_dead, expected_seconds=outbox.SEND_EXPECTED_SECONDS)
 def send_email(payload: dict[str, Any]) -> dict[str, Any]:
     with service_transaction() as conn:
         outbox.count_attempt(conn, payload["outbox_id"])

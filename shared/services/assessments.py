@@ -11,7 +11,7 @@ from shared.auth import Caller
 from shared.db import one, service_transaction, user_transaction
 from shared.errors import Conflict, NotFound
 from shared.models.assessments import AssessmentView, CandidateAssessment, RecruiterAssessment, RescoreQueued, ScoringInProgress
-from shared.queue import enqueue_unless_live
+from shared.queue import enqueue, subject_key
 from shared.settings import get_settings
 
 MAX_SWEEP_RETRIES = 5
@@ -68,14 +68,27 @@ def rescore(caller: Caller, interview_id: str) -> RescoreQueued:
         raise Conflict("Only completed interviews can be scored.", details={"status": interview["status"]})
     rate_limit.hit("assessment.rescore", caller.user_id, limit=get_settings().assessment_rescores_per_hour, window_seconds=3600)
     with service_transaction() as conn:
-        job = enqueue_unless_live(
+        job = enqueue(
             conn,
             "interview.score",
-            "interview_id",
             {"interview_id": interview_id, "replace": True, "requested_by": caller.user_id},
-            dedupe_key=f"interview.score:{interview_id}:rescore:{uuid.uuid4().hex}",
+            dedupe_key=subject_key("interview.score", interview_id),
         )
     return RescoreQueued(interview_id=uuid.UUID(interview_id), job_id=job.id, already_queued=not job.created)
+
+
+# Completed interviews past the grace period without a completed current assessment, fewer than
+# MAX_SWEEP_RETRIES assessments so far, and no live scoring job. The job look-up is a probe of
+# the live-jobs dedupe index (jobs_live_dedupe_key_idx), so it costs the same however many
+# finished jobs the table holds (bench/score_pending_sweep.py).
+PENDING_SCORING_SQL = (
+    "select i.id, count(a.id) as attempts from public.interviews i"
+    " left join public.assessment_results a on a.interview_id = i.id"
+    " where i.status = 'completed' and i.completed_at < now() - make_interval(mins => %(grace_minutes)s)"
+    "   and not exists (select 1 from public.assessment_results c where c.interview_id = i.id and c.is_current and c.status = 'completed')"
+    "   and not exists (select 1 from private.jobs j where j.dedupe_key = 'interview.score:' || i.id::text and j.status in ('queued', 'running'))"
+    " group by i.id having count(a.id) < %(max_retries)s order by min(i.completed_at) limit %(limit)s"
+)
 
 
 def queue_pending(limit: int = 100) -> int:
@@ -84,22 +97,7 @@ def queue_pending(limit: int = 100) -> int:
     with service_transaction() as conn:
         if not one(conn.execute("select pg_try_advisory_xact_lock(hashtext('score-pending')) as locked"))["locked"]:
             return 0
-        rows = conn.execute(
-            "select i.id, count(a.id) as attempts from public.interviews i"
-            " left join public.assessment_results a on a.interview_id = i.id"
-            " where i.status = 'completed' and i.completed_at < now() - make_interval(mins => %s)"
-            "   and not exists (select 1 from public.assessment_results c where c.interview_id = i.id and c.is_current and c.status = 'completed')"
-            "   and not exists (select 1 from private.jobs j where j.kind = 'interview.score' and j.payload ->> 'interview_id' = i.id::text"
-            "                   and j.status in ('queued', 'running'))"
-            " group by i.id having count(a.id) < %s order by min(i.completed_at) limit %s",
-            [SWEEP_GRACE_MINUTES, MAX_SWEEP_RETRIES, limit],
-        ).fetchall()
+        rows = conn.execute(PENDING_SCORING_SQL, {"grace_minutes": SWEEP_GRACE_MINUTES, "max_retries": MAX_SWEEP_RETRIES, "limit": limit}).fetchall()
         for row in rows:
-            enqueue_unless_live(
-                conn,
-                "interview.score",
-                "interview_id",
-                {"interview_id": str(row["id"])},
-                dedupe_key=f"interview.score:{row['id']}:sweep:{uuid.uuid4().hex}",
-            )
+            enqueue(conn, "interview.score", {"interview_id": str(row["id"])}, dedupe_key=subject_key("interview.score", row["id"]))
     return len(rows)

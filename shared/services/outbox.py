@@ -7,10 +7,11 @@ from typing import Any
 
 from shared.db import Connection, one
 from shared.email import EmailDeliveryFailed, EmailMessage, get_backend
-from shared.queue import PermanentJobError, RetryPolicy, enqueue
+from shared.queue import PermanentJobError, RetryPolicy, enqueue, subject_key
 
 SEND_ATTEMPTS = 5
 SEND_POLICY = RetryPolicy(base_seconds=30, max_seconds=1800)
+SEND_EXPECTED_SECONDS = 20.0  # two short transactions and one SES call (5 s connect + 10 s read timeouts)
 
 
 def queue_email(conn: Connection, to: str, subject: str, text: str, related_type: str | None = None, related_id: str | None = None) -> str:
@@ -21,7 +22,7 @@ def queue_email(conn: Connection, to: str, subject: str, text: str, related_type
             [to, subject, text, related_type, related_id],
         )
     )["id"]
-    enqueue(conn, "email.send", {"outbox_id": str(outbox_id)}, dedupe_key=f"email.send:{outbox_id}", max_attempts=SEND_ATTEMPTS)
+    enqueue(conn, "email.send", {"outbox_id": str(outbox_id)}, dedupe_key=subject_key("email.send", outbox_id), max_attempts=SEND_ATTEMPTS)
     return str(outbox_id)
 
 

@@ -17,7 +17,7 @@ from shared.forms import UploadedFile
 from shared.logs import logger
 from shared.models.feedback import FeedbackSummary
 from shared.models.resumes import DownloadUrl, ReparseQueued, Resume, ResumeDetail, UploadUrl, UploadUrlRequest
-from shared.queue import enqueue_unless_live
+from shared.queue import enqueue, subject_key
 from shared.services.resume_files import check_resume_bytes, check_resume_name
 from shared.settings import get_settings
 from shared.supabase_clients import service_client, user_client
@@ -136,9 +136,7 @@ def reparse(caller: Caller, resume_id: str) -> ReparseQueued:
         _visible(conn, resume_id)
     rate_limit.hit("resume.reparse", caller.user_id, limit=get_settings().resume_reparses_per_hour, window_seconds=3600)
     with service_transaction() as conn:
-        job = enqueue_unless_live(
-            conn, "resume.process", "resume_id", {"resume_id": resume_id, "force": True}, dedupe_key=f"resume.process:{resume_id}:{uuid.uuid4().hex}"
-        )
+        job = enqueue(conn, "resume.process", {"resume_id": resume_id, "force": True}, dedupe_key=subject_key("resume.process", resume_id))
         if job.created:
             conn.execute("update public.resumes set parsing_status = 'pending', parsing_error = null where id = %s", [resume_id])
     return ReparseQueued(resume_id=uuid.UUID(resume_id), job_id=job.id, already_queued=not job.created)
