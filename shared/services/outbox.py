@@ -33,6 +33,8 @@ def deliver(conn: Connection, outbox_id: str) -> dict[str, Any]:
         raise PermanentJobError("outbox message not found")
     if row["status"] == "sent":
         return {"outbox_id": outbox_id, "already_sent": True}
+    if row["body_text"] is None:
+        raise PermanentJobError("the message body was removed by retention before it could be sent")
     try:
         message_id = get_backend().send(EmailMessage(to=row["to_address"], subject=row["subject"], text=row["body_text"], html=row["body_html"]))
     except EmailDeliveryFailed as exc:
