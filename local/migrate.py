@@ -23,13 +23,14 @@ def apply_shim(conn: psycopg.Connection) -> None:
         conn.execute(SHIM_SQL.read_text())
 
 
-def apply_migrations(conn: psycopg.Connection) -> list[str]:
-    """Apply pending migrations; returns the versions applied by this call."""
+def apply_migrations(conn: psycopg.Connection, before: str | None = None) -> list[str]:
+    """Apply pending migrations (only versions older than `before`, when given: benchmarks compare
+    a schema with and without later migrations); returns the versions applied by this call."""
     done = {row[0] for row in conn.execute("select version from supabase_migrations.schema_migrations")}
     applied = []
     for path in migration_files():
         version, _, name = path.stem.partition("_")
-        if version in done:
+        if version in done or (before is not None and version >= before):
             continue
         sql = path.read_text()
         with conn.transaction():
