@@ -6,25 +6,21 @@ from __future__ import annotations
 
 import uuid
 
-import psycopg
-from psycopg.rows import DictRow
-
 from shared import rate_limit, storage
 from shared.auth import Caller
-from shared.db import service_transaction, user_transaction
+from shared.db import Connection, service_transaction, user_transaction
 from shared.errors import NotFound
 from shared.forms import UploadedFile
 from shared.logs import logger
-from shared.models.feedback import FeedbackSummary
 from shared.models.resumes import DownloadUrl, ReparseQueued, Resume, ResumeDetail, UploadUrl, UploadUrlRequest
 from shared.queue import enqueue, subject_key
+from shared.repositories import resumes as rows
 from shared.services.resume_files import check_resume_bytes, check_resume_name
 from shared.settings import get_settings
 from shared.supabase_clients import service_client, user_client
 
 BUCKET = "resumes"
 DOWNLOAD_URL_SECONDS = 300
-RESUME_COLUMNS = "id, file_name, file_size, mime_type, parsing_status, parsing_error, parsed_data, uploaded_at, parsed_at, is_active"
 
 
 def _new_path(caller: Caller, file_name: str) -> str:
@@ -45,10 +41,10 @@ def upload(caller: Caller, file: UploadedFile) -> Resume:
     path = _new_path(caller, checked.file_name)
     storage.upload(user_client(caller.access_token), BUCKET, path, file.data, checked.content_type)
     with user_transaction(caller.claims) as conn:
-        row = conn.execute(f"select {RESUME_COLUMNS} from public.resumes where storage_path = %s", [path]).fetchone()
-    if row is None:  # the trigger creates the row in the storage insert's transaction
+        resume = rows.by_path(conn, path)
+    if resume is None:  # the trigger creates the row in the storage insert's transaction
         raise NotFound("The resume was stored but its record is missing.")
-    return Resume.model_validate(row)
+    return resume
 
 
 def upload_url(caller: Caller, request: UploadUrlRequest) -> UploadUrl:
@@ -64,37 +60,29 @@ def upload_url(caller: Caller, request: UploadUrlRequest) -> UploadUrl:
 def list_own(caller: Caller) -> list[Resume]:
     """The caller's resumes, newest first."""
     with user_transaction(caller.claims) as conn:
-        rows = conn.execute(
-            f"select {RESUME_COLUMNS} from public.resumes where candidate_id = %s order by uploaded_at desc", [caller.user_id]
-        ).fetchall()
-    return [Resume.model_validate(row) for row in rows]
+        return rows.of_candidate(conn, caller.user_id)
 
 
-def _visible(conn: psycopg.Connection[DictRow], resume_id: str) -> DictRow:
-    row = conn.execute(f"select {RESUME_COLUMNS}, candidate_id, storage_path from public.resumes where id = %s", [resume_id]).fetchone()
-    if row is None:
+def _visible(conn: Connection, resume_id: str) -> rows.StoredResume:
+    found = rows.find(conn, resume_id)
+    if found is None:
         raise NotFound("The resume was not found.")
-    return row
+    return found
 
 
 def get(caller: Caller, resume_id: str) -> ResumeDetail:
     """The resume with its parsed data and, when the caller may see it, its feedback."""
     with user_transaction(caller.claims) as conn:
-        row = _visible(conn, resume_id)
-        feedback = conn.execute(
-            "select id, feedback_content, identified_gaps, recommended_resources, status, generated_at, sent_at"
-            " from public.resume_feedback where resume_id = %s",
-            [resume_id],
-        ).fetchone()
-    summary = FeedbackSummary.model_validate(feedback) if feedback else None
-    return ResumeDetail.model_validate({**row, "feedback": summary})
+        found = _visible(conn, resume_id)
+        feedback = rows.feedback_summary(conn, resume_id)
+    return ResumeDetail.model_validate({**found.resume.model_dump(), "candidate_id": found.candidate_id, "feedback": feedback})
 
 
 def download_url(caller: Caller, resume_id: str) -> DownloadUrl:
     """A short-lived signed link to the stored file, served as an attachment (never rendered)."""
     with user_transaction(caller.claims) as conn:
-        row = _visible(conn, resume_id)
-    url = storage.signed_url(user_client(caller.access_token), BUCKET, row["storage_path"], DOWNLOAD_URL_SECONDS, download=True)
+        found = _visible(conn, resume_id)
+    url = storage.signed_url(user_client(caller.access_token), BUCKET, found.storage_path, DOWNLOAD_URL_SECONDS, download=True)
     return DownloadUrl(url=url, expires_in=DOWNLOAD_URL_SECONDS)
 
 
@@ -102,30 +90,18 @@ def delete(caller: Caller, resume_id: str) -> None:
     """Delete the row and the file together: the row is removed in a transaction that commits only
     after Storage has removed the object."""
     with user_transaction(caller.claims) as conn:
-        row = conn.execute(
-            "delete from public.resumes where id = %s and candidate_id = %s returning storage_path", [resume_id, caller.user_id]
-        ).fetchone()
-        if row is None:
+        path = rows.delete_owned(conn, resume_id, caller.user_id)
+        if path is None:
             raise NotFound("The resume was not found.")
-        storage.remove(user_client(caller.access_token), BUCKET, row["storage_path"])
-
-
-def _lock_candidate_resumes(conn: psycopg.Connection[DictRow], candidate_id: str) -> list[str]:
-    """Lock every resume of the candidate, always in id order, so activations (and discards) of
-    the same candidate run one after the other instead of racing on the one-active index or
-    deadlocking; returns the ids."""
-    rows = conn.execute("select id from public.resumes where candidate_id = %s order by id for update", [candidate_id]).fetchall()
-    return [str(row["id"]) for row in rows]
+        storage.remove(user_client(caller.access_token), BUCKET, path)
 
 
 def activate(caller: Caller, resume_id: str) -> Resume:
     """Make this resume the active version (the one interviews and applications use)."""
     with user_transaction(caller.claims) as conn:
-        if resume_id not in _lock_candidate_resumes(conn, caller.user_id):
+        if resume_id not in rows.lock_of_candidate(conn, caller.user_id):
             raise NotFound("The resume was not found.")
-        conn.execute("update public.resumes set is_active = false where candidate_id = %s and is_active and id <> %s", [caller.user_id, resume_id])
-        row = conn.execute(f"update public.resumes set is_active = true where id = %s returning {RESUME_COLUMNS}", [resume_id]).fetchone()
-    return Resume.model_validate(row)
+        return rows.make_active(conn, caller.user_id, resume_id)
 
 
 def reparse(caller: Caller, resume_id: str) -> ReparseQueued:
@@ -138,7 +114,7 @@ def reparse(caller: Caller, resume_id: str) -> ReparseQueued:
     with service_transaction() as conn:
         job = enqueue(conn, "resume.process", {"resume_id": resume_id, "force": True}, dedupe_key=subject_key("resume.process", resume_id))
         if job.created:
-            conn.execute("update public.resumes set parsing_status = 'pending', parsing_error = null where id = %s", [resume_id])
+            rows.mark_pending(conn, resume_id)
     return ReparseQueued(resume_id=uuid.UUID(resume_id), job_id=job.id, already_queued=not job.created)
 
 
@@ -148,19 +124,15 @@ def discard(resume_id: str, reason: str) -> bool:
     version the candidate's newest remaining resume becomes active again. System work (service
     role); logged by id and reason only. False when the resume was already gone."""
     with service_transaction() as conn:
-        found = conn.execute("select candidate_id from public.resumes where id = %s", [resume_id]).fetchone()
-        if found is None:
+        owner = rows.owner_of(conn, resume_id)
+        if owner is None:
             return False
-        _lock_candidate_resumes(conn, str(found["candidate_id"]))
-        row = conn.execute("delete from public.resumes where id = %s returning candidate_id, storage_path, is_active", [resume_id]).fetchone()
-        if row is None:
+        rows.lock_of_candidate(conn, owner)
+        deleted = rows.delete(conn, resume_id)
+        if deleted is None:
             return False
-        if row["is_active"]:
-            conn.execute(
-                "update public.resumes set is_active = true where id ="
-                " (select id from public.resumes where candidate_id = %s order by uploaded_at desc, id desc limit 1)",
-                [row["candidate_id"]],
-            )
-        storage.remove(service_client(), BUCKET, row["storage_path"])  # the deletion commits only once the object is gone
+        if deleted.was_active:
+            rows.activate_newest(conn, deleted.candidate_id)
+        storage.remove(service_client(), BUCKET, deleted.storage_path)  # the deletion commits only once the object is gone
     logger.warning("resume discarded: its stored content failed the upload checks", extra={"resume_id": resume_id, "reason": reason})
     return True
