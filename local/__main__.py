@@ -1,11 +1,15 @@
 """The local stack's command line: `python -m local <command>`.
 
-env        print the local settings as KEY=value lines
+env        print the local settings as KEY=value lines (secrets left out)
 up         start Postgres, migrate (and seed a new database), serve every function; Ctrl-C stops
 stop       stop what `up` left running
 db-reset   rebuild the local database from migrations and seed
 migrate    apply pending migrations to the local database
-gateway    serve the functions only, with the current environment (used by tests)
+gateway    serve the functions only, with the current environment and .env (used by tests)
+
+`up` takes the AI and email settings (AI_PROVIDER, OPENAI_*, EMAIL_*, AWS_REGION, ...) from the
+environment or the repository's .env, and only the local stack's own keys (DATABASE_URL,
+SUPABASE_*) from the local stack; offline AI and logged email when none are given.
 """
 
 from __future__ import annotations
@@ -27,8 +31,16 @@ PID_FILE = LOCAL_DIR / "dev.pid"
 
 
 def cmd_env(_: argparse.Namespace) -> None:
-    for key, value in config.local_env().items():
-        print(f"{key}={value}")
+    for line in config.env_lines(config.dev_env()):
+        print(line)
+
+
+def _print_settings() -> None:
+    """Which AI provider and email backend the functions run with (never a key)."""
+    from shared.settings import Settings
+
+    for line in config.describe(Settings()):
+        print(line, file=sys.stderr, flush=True)
 
 
 def _prepare_dev_database(reset: bool) -> bool:
@@ -63,7 +75,7 @@ def cmd_migrate(_: argparse.Namespace) -> None:
 
 def cmd_db_reset(_: argparse.Namespace) -> None:
     _prepare_dev_database(reset=True)
-    env = config.local_env()
+    env = config.dev_env()
     standin = start_standin(env, config.SUPABASE_PORT) if not _answers(env["SUPABASE_URL"]) else None
     try:
         _seed(env)
@@ -99,7 +111,7 @@ def start_standin(env: dict[str, str], port: int) -> subprocess.Popen:
 
 def cmd_up(args: argparse.Namespace) -> None:
     fresh = _prepare_dev_database(reset=False)
-    env = config.local_env()
+    env = config.dev_env()
     os.environ.update(env)
     standin = start_standin(env, config.SUPABASE_PORT)
     if fresh:
@@ -114,6 +126,7 @@ def cmd_up(args: argparse.Namespace) -> None:
     print(f"api docs: http://127.0.0.1:{args.port}/docs  (Swagger UI){missing}", file=sys.stderr)
     print(f"supabase: {env['SUPABASE_URL']}/auth/v1 and /storage/v1", file=sys.stderr)
     print(f"postgres: {postgres.dsn()}", file=sys.stderr)
+    _print_settings()
     print("Ctrl-C or `make stop` stops everything.", file=sys.stderr)
     _wait_for_signal()
     listener.stop()
@@ -154,8 +167,12 @@ def cmd_stop(_: argparse.Namespace) -> None:
 def cmd_gateway(args: argparse.Namespace) -> None:
     from local import gateway
 
+    # The repository's .env fills what the environment does not set, wherever this runs from.
+    for key, value in config.read_dotenv().items():
+        os.environ.setdefault(key, value)
     server, scheduler = gateway.serve(port=args.port, with_scheduler=not args.no_scheduler)
     print(f"listening on {server.server_address[1]}", flush=True)
+    _print_settings()
     _wait_for_signal()
     if scheduler:
         scheduler.stop()

@@ -19,7 +19,7 @@ from shared.ai.models import (
     TranscriptTurn,
 )
 from shared.logs import logger
-from shared.settings import get_settings
+from shared.settings import Settings, get_settings
 
 
 class AIProvider(Protocol):
@@ -42,12 +42,16 @@ class AIProvider(Protocol):
     def create_realtime_secret(self, session: dict[str, Any], ttl_seconds: int = 600) -> Generated[RealtimeSecret]: ...
 
 
+def provider_choice(settings: Settings) -> str:
+    """`AI_PROVIDER` when set, else openai when an API key is configured, else offline."""
+    return settings.ai_provider or ("openai" if settings.openai_api_key and settings.openai_api_key.get_secret_value() else "offline")
+
+
 @lru_cache
 def get_provider() -> AIProvider:
     """The configured provider, built once per cold start: OpenAI when chosen (or a key is set), else offline."""
     settings = get_settings()
-    choice = settings.ai_provider or ("openai" if settings.openai_api_key else "offline")
-    if choice == "openai":
+    if provider_choice(settings) == "openai":
         from shared.ai.openai_provider import OpenAIProvider
 
         provider: AIProvider = OpenAIProvider(settings)

@@ -8,7 +8,7 @@ import pytest
 from shared.ai.models import ResumeExtraction
 from shared.ai.openai_provider import OpenAIProvider
 from shared.settings import Settings
-from tests.integration.test_openai_provider import FakeOpenAI, chat_completion
+from tests.fake_openai import FakeOpenAI, chat_completion
 
 PARSED = ResumeExtraction(skills=["Python"], experience_years=5, education=[], previous_roles=[], technical_domains=[])
 
@@ -17,7 +17,7 @@ PARSED = ResumeExtraction(skills=["Python"], experience_years=5, education=[], p
 def fake():
     server = FakeOpenAI()
     yield server
-    server.server.shutdown()
+    server.close()
 
 
 def test_a_script_link_in_the_ai_feedback_is_dropped_and_the_schema_stays_strict(fake):

@@ -3,11 +3,7 @@ answers with recorded-shape responses (the SDK is built on httpx2, so httpx mock
 
 from __future__ import annotations
 
-import json
-import threading
 import time
-from collections import defaultdict, deque
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
@@ -15,6 +11,7 @@ from shared.ai.models import QuestionContext, ResumeExtraction
 from shared.ai.openai_provider import OpenAIProvider
 from shared.errors import AIFailed, AIUnavailable, ValidationFailed
 from shared.settings import Settings
+from tests.fake_openai import FakeOpenAI, chat_completion
 
 EXTRACTION = {
     "skills": ["Python"],
@@ -25,58 +22,11 @@ EXTRACTION = {
 }
 
 
-def chat_completion(content: dict) -> dict:
-    return {
-        "id": "chatcmpl-1",
-        "object": "chat.completion",
-        "created": 1,
-        "model": "gpt-4o-mini",
-        "choices": [
-            {"index": 0, "finish_reason": "stop", "logprobs": None, "message": {"role": "assistant", "content": json.dumps(content), "refusal": None}}
-        ],
-        "usage": {"prompt_tokens": 1000, "completion_tokens": 500, "total_tokens": 1500},
-    }
-
-
-class FakeOpenAI:
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.replies: dict[str, deque] = defaultdict(deque)
-        self.delay = 0.0
-        fake = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("content-length") or 0))
-                fake.requests.append({"path": self.path, "headers": {k.lower(): v for k, v in self.headers.items()}, "body": body})
-                time.sleep(fake.delay)
-                status, payload, content_type = fake.replies[self.path].popleft() if fake.replies[self.path] else (500, {"error": {}}, "")
-                raw = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", content_type or "application/json")
-                self.send_header("Content-Length", str(len(raw)))
-                self.end_headers()
-                self.wfile.write(raw)
-
-            def log_message(self, *args):
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
-
-    def reply(self, path: str, status: int, payload, content_type: str = "application/json"):
-        self.replies[path].append((status, payload, content_type))
-
-    def json_bodies(self, path: str) -> list[dict]:
-        return [json.loads(r["body"]) for r in self.requests if r["path"] == path]
-
-
 @pytest.fixture
 def fake():
     server = FakeOpenAI()
     yield server
-    server.server.shutdown()
+    server.close()
 
 
 @pytest.fixture
