@@ -1,7 +1,7 @@
 """start-interview: create an interview and its session and ask the first warmup question."""
 
 from shared.auth import Candidate
-from shared.errors import AIFailed, AIUnavailable, Conflict, NotFound, RateLimited
+from shared.errors import AIFailed, AITimeout, AIUnavailable, Conflict, NotFound, RateLimited
 from shared.http import Envelope, create_app, make_handler, ok, raises
 from shared.models.interviews import StartedInterview, StartRequest
 from shared.services import interviews
@@ -10,7 +10,7 @@ app = create_app()
 
 
 @app.post("/", status_code=201)
-@raises(NotFound, Conflict, RateLimited, AIUnavailable, AIFailed)
+@raises(NotFound, Conflict, RateLimited, AIUnavailable, AIFailed, AITimeout)
 def start(request: StartRequest, caller: Candidate) -> Envelope[StartedInterview]:
     """Start an interview (for a role, a resume or an application) and get the first question."""
     return ok(interviews.start(caller, request))

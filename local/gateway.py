@@ -44,12 +44,16 @@ TEXT_TYPES = (
 )
 
 
+DEFAULT_TIMEOUT_S = 6  # the Serverless Framework's default when neither function nor provider sets one
+
+
 @dataclass(frozen=True)
 class FunctionSpec:
     name: str
     handler: str
     url: bool = False
     schedules: tuple[str, ...] = field(default_factory=tuple)
+    timeout_s: int = DEFAULT_TIMEOUT_S  # the Lambda timeout; handlers see it as the context's remaining time
 
     def load(self) -> Callable[[dict, Any], Any]:
         module_path, _, attr = self.handler.rpartition(".")
@@ -60,6 +64,7 @@ class FunctionSpec:
 def load_specs(path: Path = SERVERLESS_YML) -> dict[str, FunctionSpec]:
     """Functions declared in serverless.yml, keyed by name."""
     document = yaml.safe_load(path.read_text())
+    default_timeout = int((document.get("provider") or {}).get("timeout") or DEFAULT_TIMEOUT_S)
     specs = {}
     for name, body in (document.get("functions") or {}).items():
         schedules = []
@@ -74,7 +79,13 @@ def load_specs(path: Path = SERVERLESS_YML) -> dict[str, FunctionSpec]:
                 schedules.extend(rates if isinstance(rates, list) else [rates])
             else:
                 schedules.append(value)
-        specs[name] = FunctionSpec(name=name, handler=body["handler"], url=bool(body.get("url")), schedules=tuple(schedules))
+        specs[name] = FunctionSpec(
+            name=name,
+            handler=body["handler"],
+            url=bool(body.get("url")),
+            schedules=tuple(schedules),
+            timeout_s=int(body.get("timeout") or default_timeout),
+        )
     return specs
 
 
@@ -334,11 +345,13 @@ class Gateway:
                 self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
             return self._pool
 
-    def _invoke(self, name: str, event: dict, timeout_s: int = 29) -> Any:
+    def _invoke(self, name: str, event: dict) -> Any:
         """Run the function in a worker process that serves one invocation at a time, like a Lambda
         instance: Powertools keeps the current event in class attributes, so two requests must
-        never share a process at the same moment."""
-        return self._executor().submit(_run_in_worker, self.specs[name], event, timeout_s).result()
+        never share a process at the same moment. The context counts down from the function's
+        timeout in serverless.yml."""
+        spec = self.specs[name]
+        return self._executor().submit(_run_in_worker, spec, event, spec.timeout_s).result()
 
     def close(self) -> None:
         with self._lock:
@@ -389,7 +402,7 @@ class Gateway:
             "resources": [f"arn:aws:events:local:000000000000:rule/{name}"],
             "detail": {},
         }
-        return self._invoke(name, event, timeout_s=900)
+        return self._invoke(name, event)
 
 
 def _request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:

@@ -93,6 +93,13 @@ class ServiceUnavailable(AppError):
     code = "SERVICE_UNAVAILABLE"
 
 
+class GatewayTimeout(AppError):
+    """The request ran out of time waiting for another service; try again."""
+
+    status_code = 504
+    code = "GATEWAY_TIMEOUT"
+
+
 class EmailTaken(Conflict):
     """An account with this email already exists."""
 
@@ -133,6 +140,12 @@ class AIUnavailable(ServiceUnavailable):
     """The AI service is temporarily unavailable; try again shortly."""
 
     code = "AI_UNAVAILABLE"
+
+
+class AITimeout(GatewayTimeout):
+    """The AI service did not answer in time; nothing was saved, try again."""
+
+    code = "AI_TIMEOUT"
 
 
 class AIFailed(UpstreamFailed):

@@ -25,6 +25,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from pydantic import BaseModel, Field
 
+from shared import deadline
 from shared.auth import caller_roles
 from shared.errors import (
     AppError,
@@ -385,6 +386,15 @@ def create_app() -> Api:
     return app
 
 
+def time_budget(context: Any) -> float | None:
+    """Seconds this invocation may spend waiting on others: the Lambda context's remaining time
+    less FUNCTION_RESERVE_S (kept for writing the result and answering); None without a context."""
+    remaining_ms = getattr(context, "get_remaining_time_in_millis", None)
+    if not callable(remaining_ms):
+        return None
+    return float(remaining_ms()) / 1000 - get_settings().function_reserve_s
+
+
 def make_handler(app: Api) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """The Lambda entry point for an app: request id, structured logs, security headers."""
 
@@ -392,7 +402,8 @@ def make_handler(app: Api) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         request_id = (event.get("requestContext") or {}).get("requestId") or getattr(context, "aws_request_id", "")
         _request_id.set(str(request_id))
-        result = app.resolve(event, context)
+        with deadline.budget(time_budget(context)):
+            result = app.resolve(event, context)
         headers = result.setdefault("headers", {})
         headers.update(SECURITY_HEADERS)
         headers["X-Request-Id"] = request_id

@@ -36,8 +36,10 @@ def invoke(
     token: str | None = None,
     function_name: str = "test",
     source_ip: str = "127.0.0.1",
+    timeout_s: float = 29.0,
 ) -> Reply:
-    """Call a Lambda handler as its function URL would, return status, headers and parsed body."""
+    """Call a Lambda handler as its function URL would (with `timeout_s` as the function's
+    timeout), return status, headers and parsed body."""
     headers = dict(headers or {})
     if json_body is not None:
         body = json.dumps(json_body).encode()
@@ -45,15 +47,23 @@ def invoke(
     if token:
         headers["authorization"] = f"Bearer {token}"
     event = build_event(method, path, query, list(headers.items()), body, source_ip=source_ip)
-    status, reply_headers, payload = from_result(handler(event, LambdaContext(function_name)))
+    status, reply_headers, payload = from_result(handler(event, LambdaContext(function_name, timeout_s=timeout_s)))
     parsed = json.loads(payload) if payload else None
     return Reply(status, {key.lower(): value for key, value in reply_headers}, parsed)
 
 
-def access_token(user_id: str, role: str = "candidate", lifetime_seconds: int = 600, session: bool = True) -> str:
-    """A Supabase-shaped access token for `user_id`, signed with the configured secret (app_env),
-    with a live session in auth.sessions (as Supabase Auth issues them) unless `session=False`
-    or the user does not exist."""
+def access_token(
+    user_id: str,
+    role: str = "candidate",
+    lifetime_seconds: int = 600,
+    session: bool = True,
+    *,
+    database_url: str | None = None,
+    jwt_secret: str | None = None,
+) -> str:
+    """A Supabase-shaped access token for `user_id`, signed with the configured secret (app_env)
+    or `jwt_secret`, with a live session in auth.sessions (of the configured database or
+    `database_url`, as Supabase Auth issues them) unless `session=False` or the user does not exist."""
     import time
     import uuid
 
@@ -71,10 +81,10 @@ def access_token(user_id: str, role: str = "candidate", lifetime_seconds: int = 
     }
     if session:
         session_id = str(uuid.uuid4())
-        with psycopg.connect(get_settings().database_url.get_secret_value(), autocommit=True) as conn:
+        with psycopg.connect(database_url or get_settings().database_url.get_secret_value(), autocommit=True) as conn:
             created = conn.execute(
                 "insert into auth.sessions (id, user_id) select %s, id from auth.users where id = %s returning id", [session_id, user_id]
             ).fetchone()
         if created:
             claims["session_id"] = session_id
-    return jwt.encode(claims, get_settings().supabase_jwt_secret.get_secret_value(), algorithm="HS256")
+    return jwt.encode(claims, jwt_secret or get_settings().supabase_jwt_secret.get_secret_value(), algorithm="HS256")

@@ -1,7 +1,10 @@
 """The OpenAI provider on the official SDK. One client per cold start with explicit timeouts and
 SDK retries off: tenacity retries only connection errors, timeouts, 429 and 5xx (jittered
 exponential backoff, a few attempts), and a circuit breaker fails fast while OpenAI is down.
-Model names are configuration, including the successors of deprecated models."""
+Inside a function's time budget (`shared.deadline`) each attempt's timeout is cut to what is
+left, no retry starts that could not finish in it, and a call the budget cannot fit is
+`AITimeout` (504), so the function answers before Lambda stops it. Model names are
+configuration, including the successors of deprecated models."""
 
 from __future__ import annotations
 
@@ -15,8 +18,10 @@ import openai
 from openai.types.chat import ChatCompletionMessageParam
 from openai.types.realtime import RealtimeSessionCreateRequestParam
 from pydantic import BaseModel
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
+from tenacity.stop import stop_base
 
+from shared import deadline
 from shared.ai import costs, prompts
 from shared.ai.breaker import CircuitBreaker, CircuitOpen
 from shared.ai.models import (
@@ -34,14 +39,34 @@ from shared.ai.models import (
     Transcription,
     TranscriptTurn,
 )
-from shared.errors import AIFailed, AIUnavailable, ValidationFailed
+from shared.errors import AIFailed, AITimeout, AIUnavailable, ValidationFailed
 from shared.logs import logger
 from shared.settings import Settings
 
 RETRYABLE = (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError)
 TTS_MAX_CHARACTERS = 4096
+MIN_ATTEMPT_SECONDS = 1.0  # an attempt given less time than this is not sent
 T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
+
+
+def _time_for_an_attempt(after_sleep: float) -> bool:
+    """Whether the budget (if any) still holds a useful attempt after sleeping `after_sleep`."""
+    left = deadline.remaining()
+    return left is None or left - after_sleep >= MIN_ATTEMPT_SECONDS
+
+
+class stop_at_the_budget(stop_base):  # noqa: N801 - named like tenacity's own stop conditions
+    """Stop retrying when the next attempt, after its backoff sleep, would not fit the budget."""
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return not _time_for_an_attempt(retry_state.upcoming_sleep)
+
+
+def _attempt_timeout(configured_s: float) -> float:
+    """The call's own timeout, cut to what is left of the budget."""
+    left = deadline.remaining()
+    return configured_s if left is None else max(0.1, min(configured_s, left))
 
 
 class OpenAIProvider:
@@ -60,24 +85,29 @@ class OpenAIProvider:
 
     # -- plumbing -----------------------------------------------------------------------------
 
-    def _call(self, operation: str, func: Callable[[], R]) -> R:
-        """Run one SDK call under the breaker and the retry policy; map failures to our errors."""
+    def _call(self, operation: str, func: Callable[[float], R], timeout_s: float) -> R:
+        """Run one SDK call (`func(timeout)`) under the breaker and the retry policy, within the
+        time budget; map failures to our errors."""
+        if not _time_for_an_attempt(0.0):
+            raise AITimeout()
         try:
             self.breaker.before_call()
         except CircuitOpen as exc:
             raise AIUnavailable("The AI service is temporarily unavailable; try again shortly.") from exc
         retrying = Retrying(
-            stop=stop_after_attempt(self.settings.openai_max_attempts),
+            stop=stop_after_attempt(self.settings.openai_max_attempts) | stop_at_the_budget(),
             wait=wait_exponential_jitter(initial=1, max=4, jitter=0.5),
             retry=retry_if_exception_type(RETRYABLE),
             sleep=self._sleep,
             reraise=True,
         )
         try:
-            result = retrying(func)
+            result = retrying(lambda: func(_attempt_timeout(timeout_s)))
         except RETRYABLE as exc:
             self.breaker.record_failure()
             logger.warning("openai call failed", extra={"operation": operation, "error_type": type(exc).__name__})
+            if isinstance(exc, openai.APITimeoutError) and not _time_for_an_attempt(0.0):
+                raise AITimeout() from exc
             raise AIUnavailable() from exc
         except (openai.APIStatusError, openai.LengthFinishReasonError, openai.ContentFilterFinishReasonError) as exc:
             self.breaker.record_success()  # the service answered; the request was the problem
@@ -89,12 +119,17 @@ class OpenAIProvider:
     def _structured(self, task: str, payload: dict[str, Any], output: type[T]) -> Generated[T]:
         prompt = prompts.load(task)
         model = self.settings.openai_chat_model
-        client = self.client.with_options(timeout=self.settings.openai_chat_timeout_s)
         messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": prompt.text},
             {"role": "user", "content": json.dumps(payload, default=str)},
         ]
-        completion = self._call(task, lambda: client.chat.completions.parse(model=model, messages=messages, response_format=output, temperature=0.2))
+        completion = self._call(
+            task,
+            lambda timeout: self.client.chat.completions.parse(
+                model=model, messages=messages, response_format=output, temperature=0.2, timeout=timeout
+            ),
+            self.settings.openai_chat_timeout_s,
+        )
         message = completion.choices[0].message
         if message.parsed is None:
             raise AIFailed("The AI service declined to answer.")
@@ -132,11 +167,14 @@ class OpenAIProvider:
 
     def transcribe(self, audio: bytes, fmt: str) -> Generated[Transcription]:
         model = self.settings.openai_transcription_model
-        client = self.client.with_options(timeout=self.settings.openai_transcription_timeout_s)
         verbose = model.startswith("whisper")  # gpt-4o(-mini)-transcribe answer `json` with optional logprobs
         options: dict[str, Any] = {"model": model, "file": (f"answer.{fmt}", audio), "language": "en", "temperature": 0}
         options.update({"response_format": "verbose_json"} if verbose else {"response_format": "json", "include": ["logprobs"]})
-        result = self._call("transcribe", lambda: client.audio.transcriptions.create(**options))
+        result = self._call(
+            "transcribe",
+            lambda timeout: self.client.audio.transcriptions.create(**options, timeout=timeout),
+            self.settings.openai_transcription_timeout_s,
+        )
         if verbose:
             segments = [
                 Segment(start=s.start, end=s.end, text=s.text.strip(), confidence=round(math.exp(min(0.0, s.avg_logprob)), 3))
@@ -166,10 +204,11 @@ class OpenAIProvider:
         if len(text) > TTS_MAX_CHARACTERS:
             raise ValidationFailed(f"Text-to-speech accepts at most {TTS_MAX_CHARACTERS} characters.")
         model = self.settings.openai_tts_model
-        client = self.client.with_options(timeout=self.settings.openai_tts_timeout_s)
+        voice = self.settings.openai_tts_voice
         response = self._call(
             "synthesize",
-            lambda: client.audio.speech.create(model=model, voice=self.settings.openai_tts_voice, input=text, response_format="mp3", speed=1.0),
+            lambda timeout: self.client.audio.speech.create(model=model, voice=voice, input=text, response_format="mp3", speed=1.0, timeout=timeout),
+            self.settings.openai_tts_timeout_s,
         )
         speech = Speech(audio=response.content, format="mp3", content_type="audio/mpeg", characters=len(text))
         return Generated(speech, AIUsage(provider=self.name, model=model, characters=len(text), cost_usd=costs.speech_cost(model, len(text))))
@@ -179,7 +218,10 @@ class OpenAIProvider:
         request = cast(RealtimeSessionCreateRequestParam, session)
         result = self._call(
             "realtime_secret",
-            lambda: self.client.realtime.client_secrets.create(expires_after={"anchor": "created_at", "seconds": ttl_seconds}, session=request),
+            lambda timeout: self.client.realtime.client_secrets.create(
+                expires_after={"anchor": "created_at", "seconds": ttl_seconds}, session=request, timeout=timeout
+            ),
+            self.settings.openai_chat_timeout_s,
         )
         secret = RealtimeSecret(value=result.value, expires_at=result.expires_at, session=result.session.model_dump(exclude_none=True))
         return Generated(secret, AIUsage(provider=self.name, model=str(session.get("model", self.settings.openai_realtime_model))))
