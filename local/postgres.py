@@ -12,6 +12,7 @@ import os
 import pwd
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
@@ -93,10 +94,6 @@ def base_dir() -> Path:
     return Path("/var/tmp") / f"teamified-postgres-{digest}"
 
 
-def data_dir() -> Path:
-    return base_dir() / "data"
-
-
 def _as_owner(cmd: list[str]) -> list[str]:
     owner = _db_owner()
     if owner is None:
@@ -108,80 +105,124 @@ def _run(cmd: list[str]) -> subprocess.CompletedProcess:
     return subprocess.run(_as_owner(cmd), capture_output=True, text=True, check=False, cwd="/")
 
 
+@dataclass(frozen=True)
+class Cluster:
+    """A Postgres cluster: its files under `base` (data directory and log) and its port."""
+
+    base: Path
+    port: int
+
+    @property
+    def data(self) -> Path:
+        return self.base / "data"
+
+    def is_initialized(self) -> bool:
+        return (self.data / "PG_VERSION").exists()
+
+    def initialize(self) -> None:
+        """Create the cluster with the superuser password and local settings."""
+        self.base.mkdir(parents=True, exist_ok=True)
+        owner = _db_owner()
+        if owner is not None:
+            os.chown(self.base, owner.pw_uid, owner.pw_gid)
+        self.base.chmod(0o700)
+        pwfile = self.base / "pwfile"
+        pwfile.write_text(PASSWORD + "\n")
+        if owner is not None:
+            os.chown(pwfile, owner.pw_uid, owner.pw_gid)
+        result = _run(
+            [
+                str(bindir() / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                SUPERUSER,
+                f"--pwfile={pwfile}",
+                "--auth-host=scram-sha-256",
+                "--auth-local=trust",
+                "-E",
+                "UTF8",
+                "--no-locale",
+                "--no-sync",
+            ]
+        )
+        pwfile.unlink(missing_ok=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"initdb failed: {result.stderr.strip()}")
+        with (self.data / "postgresql.auto.conf").open("a") as conf:
+            for key, value in {**SERVER_SETTINGS, "port": str(self.port)}.items():
+                conf.write(f"{key} = {value}\n")
+
+    def is_running(self) -> bool:
+        if not self.is_initialized():
+            return False
+        return _run([str(bindir() / "pg_ctl"), "-D", str(self.data), "status"]).returncode == 0
+
+    def start(self) -> bool:
+        """Initialize when needed and start the server; returns True when this call started it."""
+        if not self.is_initialized():
+            self.initialize()
+        if self.is_running():
+            return False
+        log = self.base / "postgres.log"
+        result = _run([str(bindir() / "pg_ctl"), "-D", str(self.data), "-l", str(log), "-w", "-t", "60", "start"])
+        if result.returncode != 0:
+            tail = log.read_text()[-2000:] if log.exists() else ""
+            raise RuntimeError(f"postgres did not start: {result.stderr.strip()}\n{tail}")
+        return True
+
+    def stop(self) -> None:
+        """Fast shutdown: open sessions are terminated, as in a restart or a failover."""
+        if self.is_running():
+            _run([str(bindir() / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
+
+    def dsn(self, dbname: str = DEV_DATABASE) -> str:
+        return f"postgresql://{SUPERUSER}:{PASSWORD}@{HOST}:{self.port}/{dbname}"
+
+    def connect(self, dbname: str = DEV_DATABASE) -> psycopg.Connection:
+        return psycopg.connect(self.dsn(dbname), autocommit=True)
+
+
+def cluster() -> Cluster:
+    """The local stack's cluster (TEAMIFIED_PG_PORT moves it)."""
+    return Cluster(base_dir(), PORT)
+
+
+def throwaway_cluster(name: str, port: int) -> Cluster:
+    """A second cluster beside the local one, for tests that stop and start Postgres without
+    disturbing anything else; remove it with `remove_cluster` once stopped."""
+    base = base_dir()
+    return Cluster(base.parent / f"{base.name}-{name}", port)
+
+
+def remove_cluster(throwaway: Cluster) -> None:
+    throwaway.stop()
+    shutil.rmtree(throwaway.base, ignore_errors=True)
+
+
+def data_dir() -> Path:
+    return cluster().data
+
+
 def is_initialized() -> bool:
-    return (data_dir() / "PG_VERSION").exists()
+    return cluster().is_initialized()
 
 
 def initialize() -> None:
-    """Create the cluster with the superuser password and local settings."""
-    base = base_dir()
-    base.mkdir(parents=True, exist_ok=True)
-    owner = _db_owner()
-    if owner is not None:
-        os.chown(base, owner.pw_uid, owner.pw_gid)
-    base.chmod(0o700)
-    pwfile = base / "pwfile"
-    pwfile.write_text(PASSWORD + "\n")
-    if owner is not None:
-        os.chown(pwfile, owner.pw_uid, owner.pw_gid)
-    result = _run(
-        [
-            str(bindir() / "initdb"),
-            "-D",
-            str(data_dir()),
-            "-U",
-            SUPERUSER,
-            f"--pwfile={pwfile}",
-            "--auth-host=scram-sha-256",
-            "--auth-local=trust",
-            "-E",
-            "UTF8",
-            "--no-locale",
-        ]
-    )
-    pwfile.unlink(missing_ok=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"initdb failed: {result.stderr.strip()}")
-    with (data_dir() / "postgresql.auto.conf").open("a") as conf:
-        for key, value in SERVER_SETTINGS.items():
-            conf.write(f"{key} = {value}\n")
+    cluster().initialize()
 
 
 def is_running() -> bool:
-    if not is_initialized():
-        return False
-    return _run([str(bindir() / "pg_ctl"), "-D", str(data_dir()), "status"]).returncode == 0
+    return cluster().is_running()
 
 
 def start() -> bool:
-    """Initialize when needed and start the server; returns True when this call started it."""
-    if not is_initialized():
-        initialize()
-    if is_running():
-        return False
-    result = _run(
-        [
-            str(bindir() / "pg_ctl"),
-            "-D",
-            str(data_dir()),
-            "-l",
-            str(base_dir() / "postgres.log"),
-            "-w",
-            "-t",
-            "60",
-            "start",
-        ]
-    )
-    if result.returncode != 0:
-        log = base_dir() / "postgres.log"
-        tail = log.read_text()[-2000:] if log.exists() else ""
-        raise RuntimeError(f"postgres did not start: {result.stderr.strip()}\n{tail}")
-    return True
+    """Initialize when needed and start the local cluster; returns True when this call started it."""
+    return cluster().start()
 
 
 def stop() -> None:
-    if is_running():
-        _run([str(bindir() / "pg_ctl"), "-D", str(data_dir()), "-m", "fast", "-w", "stop"])
+    cluster().stop()
 
 
 def dsn(dbname: str = DEV_DATABASE) -> str:

@@ -5,6 +5,11 @@ request.jwt.claims), so row-level security decides what the caller sees. `servic
 is trusted system work as service_role (BYPASSRLS). Prepared statements are off so that the
 Supabase pooler in transaction mode works.
 
+A pooled connection the server closed while it sat idle (a database restart, the pooler
+recycling it) fails at BEGIN, before any work: it is dropped and the next one taken, so the pool
+recovers by itself. Other connection failures raise psycopg's OperationalError, which the HTTP
+layer answers as 503; the transaction is then rolled back, never half-applied.
+
 Every connection returns rows as dicts (`Connection` below), so `cursor.fetchone()` is
 `dict[str, Any] | None`; `one(cursor)` is for queries that always return a row.
 """
@@ -13,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from functools import lru_cache
 from typing import Any, TypeAlias
 
@@ -66,9 +71,28 @@ def close_pool() -> None:
 
 
 @contextmanager
+def _transaction() -> Iterator[Connection]:
+    """A pooled connection inside a transaction; stale pooled connections are skipped."""
+    pool = get_pool()
+    attempts = pool.max_size + 1  # after a restart every pooled connection may be stale
+    for attempt in range(1, attempts + 1):
+        with pool.connection() as conn:
+            began = ExitStack()
+            try:
+                began.enter_context(conn.transaction())
+            except psycopg.OperationalError:
+                if conn.broken and attempt < attempts:
+                    continue  # the pool discards the broken connection on return
+                raise
+            with began:
+                yield conn
+            return
+
+
+@contextmanager
 def user_transaction(claims: Mapping[str, Any]) -> Iterator[Connection]:
     """A transaction as the authenticated caller: RLS policies see auth.uid() and auth.jwt()."""
-    with get_pool().connection() as conn, conn.transaction():
+    with _transaction() as conn:
         conn.execute(
             "select set_config('role', 'authenticated', true),"
             " set_config('request.jwt.claims', %s, true),"
@@ -81,7 +105,7 @@ def user_transaction(claims: Mapping[str, Any]) -> Iterator[Connection]:
 @contextmanager
 def anon_transaction() -> Iterator[Connection]:
     """A transaction as an unauthenticated client (role anon)."""
-    with get_pool().connection() as conn, conn.transaction():
+    with _transaction() as conn:
         conn.execute(
             "select set_config('role', 'anon', true), set_config('request.jwt.claims', %s, true)",
             [json.dumps({"role": "anon"})],
@@ -92,7 +116,7 @@ def anon_transaction() -> Iterator[Connection]:
 @contextmanager
 def service_transaction() -> Iterator[Connection]:
     """A transaction as service_role, for trusted system work (jobs, schedules, auth flows)."""
-    with get_pool().connection() as conn, conn.transaction():
+    with _transaction() as conn:
         conn.execute(
             "select set_config('role', 'service_role', true), set_config('request.jwt.claims', %s, true)",
             [json.dumps({"role": "service_role"})],

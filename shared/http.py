@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import Annotated, Any, Generic, Literal, TypeVar, get_args, get_origin, get_type_hints
 
+import psycopg
 from aws_lambda_powertools.event_handler import CORSConfig, LambdaFunctionUrlResolver, Response, content_types
 from aws_lambda_powertools.event_handler.depends import Depends
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
@@ -182,6 +183,12 @@ def _invalid_response(exc: ResponseValidationError) -> Response[str]:
     return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred.")
 
 
+def _database_unavailable(exc: psycopg.OperationalError) -> Response[str]:
+    # Unreachable, restarting, or the connection dropped mid-transaction (which rolled it back).
+    logger.warning("database unavailable", extra={"error_type": type(exc).__name__})
+    return error_response(503, ServiceUnavailable.code, "The database is temporarily unavailable; try again shortly.")
+
+
 def _unexpected(exc: Exception) -> Response[str]:
     logger.exception("unhandled error")
     return error_response(500, "INTERNAL_ERROR", "An unexpected error occurred.")
@@ -195,6 +202,7 @@ ERROR_MAPPING: tuple[tuple[type[Exception], Callable[[Any], Response[str]]], ...
     (NotFoundError, _no_route),
     (ServiceError, _service_error),
     (ResponseValidationError, _invalid_response),
+    (psycopg.OperationalError, _database_unavailable),
     (Exception, _unexpected),
 )
 
