@@ -13,6 +13,7 @@ from pathlib import Path
 from functions import run_jobs
 from local.gateway import LambdaContext
 from local.paths import REPO_ROOT
+from shared.settings import get_settings
 from tests.faults import blocking_worker
 
 
@@ -30,6 +31,7 @@ def lines(path: Path) -> list[str]:
 
 def test_a_job_whose_runner_is_killed_runs_again_after_its_lease_and_completes_once(app_env, admin_conn, tmp_path, monkeypatch):
     monkeypatch.setenv("JOB_LEASE_SECONDS", "1")  # renewed every third of a second while the runner lives
+    get_settings.cache_clear()
     (tmp_path / "block").touch()
     job_id = admin_conn.execute(
         "insert into private.jobs (kind, payload) values (%s, %s) returning id", [blocking_worker.KIND, json.dumps({"marks": str(tmp_path)})]
