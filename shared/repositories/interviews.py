@@ -1,0 +1,407 @@
+"""Interview, session and message rows: what starting an interview needs and writes, the visible
+interview and its engine state, message pages and the transcript, a turn's reads and its one
+write transaction, usage accounting, completion and the inactivity sweep."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from shared.ai.models import GeneratedQuestion, RoleType
+from shared.db import Connection, one
+from shared.models.interviews import Answer, InterviewMode, InterviewStatus, InterviewSummary, Message
+
+MESSAGE_COLUMNS = (
+    "id, sequence_number, message_type, content_text, content_audio_url, audio_duration_seconds, response_time_seconds, metadata, created_at"
+)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """Tokens and costs to add: language-model work, and speech billed apart."""
+
+    tokens: int
+    cost_usd: float
+    speech_tokens: int
+    speech_cost_usd: float
+    model: str | None
+
+
+@dataclass(frozen=True)
+class ScheduledInterview:
+    """The interview of a candidate's application, with what its job posting tells the questions."""
+
+    id: str
+    status: InterviewStatus
+    role_type: RoleType | None
+    resume_id: str | None
+    job_title: str | None
+    job_stack: list[str]
+
+
+@dataclass(frozen=True)
+class ResumeSkills:
+    id: str
+    skills: list[str]
+
+
+@dataclass(frozen=True)
+class Interview:
+    """An interview as its candidate and their organizations' staff see it."""
+
+    id: UUID
+    candidate_id: UUID
+    status: InterviewStatus
+    role_type: RoleType
+    mode: InterviewMode
+    started_at: datetime | None
+    completed_at: datetime | None
+    duration_seconds: int | None
+    end_reason: str | None
+    last_activity_at: datetime | None
+
+
+@dataclass(frozen=True)
+class TranscriptLine:
+    sequence_number: int
+    message_type: str
+    content_text: str
+    response_time_seconds: float | None
+    audio_duration_seconds: float | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Finished:
+    duration_seconds: int
+
+
+@dataclass(frozen=True)
+class TurnInterview:
+    """What a turn needs of the interview, with the database time the request was received."""
+
+    id: UUID
+    candidate_id: UUID
+    status: InterviewStatus
+    role_type: RoleType
+    mode: InterviewMode
+    total_tokens_used: int
+    token_budget: int
+    received_at: datetime
+
+
+@dataclass(frozen=True)
+class Session:
+    """The engine's session row (service role only: not candidate-readable)."""
+
+    id: str | None
+    progression_state: dict[str, Any] | None
+    conversation_memory: list[dict[str, Any]] | None
+
+
+NO_SESSION = Session(id=None, progression_state=None, conversation_memory=None)
+
+
+@dataclass(frozen=True)
+class RecentMessage:
+    id: UUID
+    sequence_number: int
+    message_type: str
+    content_text: str
+    created_at: datetime
+
+
+# Usage and questions
+
+
+def add_usage(conn: Connection, interview_id: str, usage: Usage) -> None:
+    conn.execute(
+        "update public.interviews set total_tokens_used = total_tokens_used + %s, cost_usd = cost_usd + %s,"
+        " speech_tokens_used = speech_tokens_used + %s, speech_cost_usd = speech_cost_usd + %s,"
+        " ai_model_used = coalesce(%s, ai_model_used) where id = %s",
+        [usage.tokens, usage.cost_usd, usage.speech_tokens, usage.speech_cost_usd, usage.model, interview_id],
+    )
+
+
+def insert_question(
+    conn: Connection, interview_id: str, session_id: str | None, sequence_number: int, question: GeneratedQuestion, audio_path: str | None
+) -> Message:
+    metadata = {
+        "question_id": question.question_id,
+        "topic": question.topic,
+        "phase": question.phase,
+        "difficulty": question.difficulty,
+        "is_follow_up": question.is_follow_up,
+    }
+    cursor = conn.execute(
+        "insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text, content_audio_url, metadata)"
+        f" values (%s, %s, %s, 'ai_question', %s, %s, %s) returning {MESSAGE_COLUMNS}",
+        [interview_id, session_id, sequence_number, question.text, audio_path, json.dumps(metadata)],
+    )
+    return Message.model_validate(one(cursor))
+
+
+# Starting
+
+
+def scheduled_of_application(conn: Connection, application_id: str, candidate_id: str) -> ScheduledInterview | None:
+    row = conn.execute(
+        "select i.id, i.status, i.role_type, i.resume_id, p.title, p.tech_stack from public.applications a"
+        " join public.interviews i on i.id = a.interview_id left join public.job_postings p on p.id = a.job_posting_id"
+        " where a.id = %s and a.candidate_id = %s",
+        [application_id, candidate_id],
+    ).fetchone()
+    if row is None:
+        return None
+    return ScheduledInterview(
+        id=str(row["id"]),
+        status=row["status"],
+        role_type=row["role_type"],
+        resume_id=str(row["resume_id"]) if row["resume_id"] is not None else None,
+        job_title=row["title"],
+        job_stack=list(row["tech_stack"] or []),
+    )
+
+
+def resume_skills(conn: Connection, candidate_id: str, resume_id: str | None) -> ResumeSkills | None:
+    """The candidate's resume `resume_id`, or their active one when None, with its parsed skills."""
+    resume_filter = "id = %s" if resume_id else "is_active"
+    params = [resume_id] if resume_id else []
+    row = conn.execute(f"select id, parsed_data from public.resumes where candidate_id = %s and {resume_filter}", [candidate_id, *params]).fetchone()
+    if row is None:
+        return None
+    return ResumeSkills(id=str(row["id"]), skills=list((row["parsed_data"] or {}).get("skills") or []))
+
+
+def start_scheduled(conn: Connection, interview_id: str, mode: str, role_type: str, token_budget: int) -> InterviewSummary | None:
+    """Start a scheduled interview; None when it is no longer scheduled."""
+    row = conn.execute(
+        "update public.interviews set status = 'in_progress', mode = %s, role_type = %s, started_at = now(), last_activity_at = now(),"
+        " token_budget = %s where id = %s and status = 'scheduled' returning id, status, role_type, mode",
+        [mode, role_type, token_budget, interview_id],
+    ).fetchone()
+    return InterviewSummary.model_validate(row) if row else None
+
+
+def create_started(
+    conn: Connection, interview_id: str, candidate_id: str, resume_id: str | None, role_type: str, mode: str, token_budget: int
+) -> InterviewSummary:
+    cursor = conn.execute(
+        "insert into public.interviews (id, candidate_id, resume_id, role_type, mode, status, started_at, last_activity_at, token_budget)"
+        " values (%s, %s, %s, %s, %s, 'in_progress', now(), now(), %s) returning id, status, role_type, mode",
+        [interview_id, candidate_id, resume_id, role_type, mode, token_budget],
+    )
+    return InterviewSummary.model_validate(one(cursor))
+
+
+def create_session(conn: Connection, interview_id: str, difficulty_level: str, progression_state: str) -> str:
+    """The session of a new interview with one question asked; its id."""
+    cursor = conn.execute(
+        "insert into public.interview_sessions (interview_id, current_difficulty_level, questions_asked_count, progression_state,"
+        " conversation_memory) values (%s, %s, 1, %s, '[]') returning id",
+        [interview_id, difficulty_level, progression_state],
+    )
+    return str(one(cursor)["id"])
+
+
+# Reading
+
+
+def find(conn: Connection, interview_id: str) -> Interview | None:
+    """The interview, if the connection's role may see it."""
+    row = conn.execute(
+        "select i.id, i.candidate_id, i.status, i.role_type, i.mode, i.started_at, i.completed_at, i.duration_seconds, i.end_reason,"
+        " i.last_activity_at from public.interviews i where i.id = %s",
+        [interview_id],
+    ).fetchone()
+    return Interview(**row) if row else None
+
+
+def progression_state(conn: Connection, interview_id: str) -> dict[str, Any] | None:
+    """The engine's stored state (service role: not candidate-readable); None without a session."""
+    row = conn.execute("select progression_state from public.interview_sessions where interview_id = %s", [interview_id]).fetchone()
+    return row["progression_state"] if row else None
+
+
+def newest_message(conn: Connection, interview_id: str) -> Message | None:
+    row = conn.execute(
+        f"select {MESSAGE_COLUMNS} from public.interview_messages where interview_id = %s order by sequence_number desc limit 1", [interview_id]
+    ).fetchone()
+    return Message.model_validate(row) if row else None
+
+
+def messages_before(conn: Connection, interview_id: str, before: int | None, limit: int) -> list[Message]:
+    """Up to `limit` messages before sequence number `before` (all when None), newest first."""
+    rows = conn.execute(
+        f"select {MESSAGE_COLUMNS} from public.interview_messages where interview_id = %s and sequence_number < coalesce(%s, 2147483647)"
+        " order by sequence_number desc limit %s",
+        [interview_id, before, limit],
+    ).fetchall()
+    return [Message.model_validate(row) for row in rows]
+
+
+def transcript(conn: Connection, interview_id: str) -> list[TranscriptLine]:
+    rows = conn.execute(
+        "select sequence_number, message_type, content_text, response_time_seconds, audio_duration_seconds, created_at"
+        " from public.interview_messages where interview_id = %s order by sequence_number",
+        [interview_id],
+    ).fetchall()
+    return [TranscriptLine(**row) for row in rows]
+
+
+# Ending
+
+
+def finish(conn: Connection, interview_id: str, reason: str) -> Finished | None:
+    """Complete an in-progress interview; None when it was not in progress."""
+    row = conn.execute(
+        "update public.interviews set status = 'completed', completed_at = now(), end_reason = %s,"
+        " duration_seconds = greatest(0, extract(epoch from now() - coalesce(started_at, created_at)))::integer"
+        " where id = %s and status = 'in_progress' returning duration_seconds",
+        [reason, interview_id],
+    ).fetchone()
+    return Finished(duration_seconds=row["duration_seconds"]) if row else None
+
+
+def abandon_inactive(conn: Connection, now: datetime | None, minutes: int) -> list[str]:
+    """Abandon in-progress interviews idle for `minutes` as of `now` (default the database clock)
+    that no realtime connection still holds; their ids."""
+    rows = conn.execute(
+        "update public.interviews i set status = 'abandoned', end_reason = 'inactive'"
+        " where i.status = 'in_progress' and i.last_activity_at < coalesce(%s, now()) - make_interval(mins => %s)"
+        " and not exists (select 1 from public.interview_sessions s where s.interview_id = i.id"
+        "                 and s.realtime_session_expires_at > coalesce(%s, now()))"
+        " returning i.id",
+        [now, minutes, now],
+    ).fetchall()
+    return [str(row["id"]) for row in rows]
+
+
+# Turns
+
+
+def for_turn(conn: Connection, interview_id: str) -> TurnInterview | None:
+    row = conn.execute(
+        "select i.id, i.candidate_id, i.status, i.role_type, i.mode, i.total_tokens_used, i.token_budget, now() as received_at"
+        " from public.interviews i where i.id = %s",
+        [interview_id],
+    ).fetchone()
+    return TurnInterview(**row) if row else None
+
+
+def session_of(conn: Connection, interview_id: str) -> Session | None:
+    row = conn.execute(
+        "select id as session_id, progression_state, conversation_memory from public.interview_sessions where interview_id = %s",
+        [interview_id],
+    ).fetchone()
+    if row is None:
+        return None
+    return Session(id=str(row["session_id"]), progression_state=row["progression_state"], conversation_memory=row["conversation_memory"])
+
+
+def newest_two(conn: Connection, interview_id: str) -> list[RecentMessage]:
+    """The last two messages, newest first."""
+    rows = conn.execute(
+        "select id, sequence_number, message_type, content_text, created_at from public.interview_messages where interview_id = %s"
+        " order by sequence_number desc limit 2",
+        [interview_id],
+    ).fetchall()
+    return [RecentMessage(**row) for row in rows]
+
+
+def answer_of_turn(conn: Connection, interview_id: str, client_turn_id: str) -> Answer | None:
+    """The answer recorded for a client_turn_id, if any."""
+    row = conn.execute(
+        "select id, sequence_number, content_text from public.interview_messages where interview_id = %s and client_turn_id = %s",
+        [interview_id, client_turn_id],
+    ).fetchone()
+    return Answer(id=row["id"], sequence_number=row["sequence_number"], text=row["content_text"]) if row else None
+
+
+def question_at(conn: Connection, interview_id: str, sequence_number: int) -> Message | None:
+    row = conn.execute(
+        f"select {MESSAGE_COLUMNS} from public.interview_messages where interview_id = %s and sequence_number = %s and message_type = 'ai_question'",
+        [interview_id, sequence_number],
+    ).fetchone()
+    return Message.model_validate(row) if row else None
+
+
+def lock_session(conn: Connection, session_id: str | None) -> None:
+    """Lock the session row: it serialises the writers of an interview's turns."""
+    conn.execute("select 1 from public.interview_sessions where id = %s for update", [session_id])
+
+
+def last_sequence(conn: Connection, interview_id: str) -> int | None:
+    seq: int | None = one(conn.execute("select max(sequence_number) as seq from public.interview_messages where interview_id = %s", [interview_id]))[
+        "seq"
+    ]
+    return seq
+
+
+def lock_status(conn: Connection, interview_id: str) -> InterviewStatus:
+    """Lock the interview row (after the session row); its status."""
+    status: InterviewStatus = one(conn.execute("select status from public.interviews where id = %s for update", [interview_id]))["status"]
+    return status
+
+
+def insert_answer(
+    conn: Connection,
+    *,
+    interview_id: str,
+    session_id: str | None,
+    sequence_number: int,
+    text: str,
+    audio_path: str | None,
+    audio_duration_seconds: float | None,
+    audio_metadata: dict[str, Any] | None,
+    response_time_seconds: float,
+    client_turn_id: str | None,
+    metadata: dict[str, Any],
+    evaluation: str,
+) -> Answer:
+    """The candidate's answer; `evaluation` (JSON) goes to the staff-only column (F6)."""
+    row = one(
+        conn.execute(
+            "insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text, content_audio_url,"
+            " audio_duration_seconds, audio_metadata, response_time_seconds, client_turn_id, metadata, evaluation)"
+            " values (%s, %s, %s, 'candidate_response', %s, %s, %s, %s, %s, %s, %s, %s) returning id, sequence_number, content_text",
+            [
+                interview_id,
+                session_id,
+                sequence_number,
+                text,
+                audio_path,
+                audio_duration_seconds,
+                json.dumps(audio_metadata) if audio_metadata is not None else None,
+                response_time_seconds,
+                client_turn_id,
+                json.dumps(metadata),
+                evaluation,
+            ],
+        )
+    )
+    return Answer(id=row["id"], sequence_number=row["sequence_number"], text=row["content_text"])
+
+
+def save_session(
+    conn: Connection,
+    session_id: str | None,
+    *,
+    progression_state: str,
+    difficulty_level: str,
+    questions_asked: int,
+    skill_boundaries: dict[str, Any],
+    conversation_memory: list[dict[str, Any]],
+) -> None:
+    conn.execute(
+        "update public.interview_sessions set progression_state = %s, current_difficulty_level = %s, questions_asked_count = %s,"
+        " skill_boundaries_identified = %s, conversation_memory = %s, last_activity_at = now() where id = %s",
+        [progression_state, difficulty_level, questions_asked, json.dumps(skill_boundaries), json.dumps(conversation_memory), session_id],
+    )
+
+
+def touch(conn: Connection, interview_id: str) -> None:
+    conn.execute("update public.interviews set last_activity_at = now() where id = %s", [interview_id])
