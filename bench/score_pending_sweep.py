@@ -181,7 +181,7 @@ def main() -> None:
             applied = migrate.apply_migrations(conn)
             migrate_seconds = round(time.perf_counter() - started, 1)
             conn.execute("analyze private.jobs")
-            from shared.services.assessments import PENDING_SCORING_SQL
+            from shared.repositories.assessments import PENDING_SCORING_SQL
 
             after = measure(conn, PENDING_SCORING_SQL, args.runs)
             print(

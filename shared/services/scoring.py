@@ -5,12 +5,12 @@ replaces the current assessment and keeps the old one as history."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from shared.ai.base import get_provider
 from shared.ai.models import AnswerEvaluation, ScoringResult, TranscriptTurn
-from shared.db import Connection, one, service_transaction
+from shared.db import Connection, service_transaction
+from shared.repositories import assessments as rows
 from shared.services import integrity
 from shared.services.progression import STRONG, WEAK
 
@@ -22,40 +22,32 @@ class NothingToScore(Exception):
     """The interview has no answered questions."""
 
 
-def load_turns(conn: Connection, interview_id: str) -> tuple[dict[str, Any], list[TranscriptTurn]]:
-    interview = conn.execute(
-        "select i.id, i.role_type, i.status, s.skill_boundaries_identified from public.interviews i"
-        " left join public.interview_sessions s on s.interview_id = i.id where i.id = %s",
-        [interview_id],
-    ).fetchone()
+def load_turns(conn: Connection, interview_id: str) -> tuple[rows.ScoringInterview, list[TranscriptTurn]]:
+    """The interview and its answered questions, each answer paired with the question before it."""
+    interview = rows.interview_for_scoring(conn, interview_id)
     if interview is None:
         raise NothingToScore("the interview does not exist")
-    rows = conn.execute(
-        "select id, sequence_number, message_type, content_text, response_time_seconds, audio_duration_seconds, metadata, evaluation"
-        " from public.interview_messages where interview_id = %s order by sequence_number",
-        [interview_id],
-    ).fetchall()
     turns: list[TranscriptTurn] = []
-    question: dict[str, Any] | None = None
-    for row in rows:
-        if row["message_type"] == "ai_question":
+    question: rows.ScoringMessage | None = None
+    for row in rows.messages_for_scoring(conn, interview_id):
+        if row.message_type == "ai_question":
             question = row
             continue
         if question is None:
             continue
-        meta, asked = row["metadata"] or {}, question["metadata"] or {}
-        evaluation = row["evaluation"]
+        meta, asked = row.metadata or {}, question.metadata or {}
+        evaluation = row.evaluation
         turns.append(
             TranscriptTurn(
                 question_id=str(meta.get("question_id") or asked.get("question_id") or ""),
-                question_message_id=str(question["id"]),
-                answer_message_id=str(row["id"]),
+                question_message_id=str(question.id),
+                answer_message_id=str(row.id),
                 phase=meta.get("phase") or asked.get("phase") or "standard",
                 topic=meta.get("topic") or asked.get("topic") or "general",
-                question=question["content_text"],
-                answer=row["content_text"],
-                response_time_seconds=float(row["response_time_seconds"]) if row["response_time_seconds"] is not None else None,
-                audio_duration_seconds=float(row["audio_duration_seconds"]) if row["audio_duration_seconds"] is not None else None,
+                question=question.content_text,
+                answer=row.content_text,
+                response_time_seconds=float(row.response_time_seconds) if row.response_time_seconds is not None else None,
+                audio_duration_seconds=float(row.audio_duration_seconds) if row.audio_duration_seconds is not None else None,
                 evaluation=AnswerEvaluation.model_validate(evaluation) if evaluation else None,
             )
         )
@@ -81,7 +73,7 @@ def _valid_ids(ids: list[str], known: set[str]) -> list[str]:
     return [message_id for message_id in dict.fromkeys(ids) if message_id in known]
 
 
-def build_assessment(interview: dict[str, Any], turns: list[TranscriptTurn], ai: ScoringResult | None, error: str | None) -> dict[str, Any]:
+def build_assessment(interview: rows.ScoringInterview, turns: list[TranscriptTurn], ai: ScoringResult | None, error: str | None) -> dict[str, Any]:
     """The assessment row from the passes that succeeded (`ai` is None when the AI pass failed)."""
     known = {t.answer_message_id for t in turns} | {t.question_message_id for t in turns}
     by_topic: dict[str, list[str]] = {}
@@ -94,7 +86,7 @@ def build_assessment(interview: dict[str, Any], turns: list[TranscriptTurn], ai:
     reasoning: dict[str, Any] = {
         "integrity": {"reasoning": f"{len(rules.flags)} timing/text rule(s) triggered over {len(turns)} answers.", "confidence": 0.8}
     }
-    boundary_map = dict(interview.get("skill_boundaries_identified") or {})
+    boundary_map = dict(interview.skill_boundaries_identified or {})
     if ai is not None:
         for skill in ai.skill_scores:
             evidence = _valid_ids(skill.evidence_message_ids, known) or by_topic.get(skill.skill, [])
@@ -143,70 +135,22 @@ def build_assessment(interview: dict[str, Any], turns: list[TranscriptTurn], ai:
     }
 
 
-def store(conn: Connection, interview_id: str, assessment: dict[str, Any], model: str | None, prompt_version: str | None, cost_usd: float) -> str:
-    """Replace the current assessment (the old one stays as history) in the caller's transaction."""
-    conn.execute("select 1 from public.interviews where id = %s for update", [interview_id])
-    conn.execute("update public.assessment_results set is_current = false where interview_id = %s and is_current", [interview_id])
-    columns = [
-        "interview_id",
-        "status",
-        "overall_score",
-        "skill_scores",
-        "skill_boundary_map",
-        "strengths",
-        "weaknesses",
-        "integrity_score",
-        "integrity_flags",
-        "ai_reasoning",
-        "recommended_actions",
-        "missing_sections",
-        "error",
-        "model",
-        "prompt_version",
-        "cost_usd",
-    ]
-    values = [
-        interview_id,
-        assessment["status"],
-        assessment["overall_score"],
-        *[json.dumps(assessment[key]) for key in ("skill_scores", "skill_boundary_map", "strengths", "weaknesses")],
-        assessment["integrity_score"],
-        json.dumps(assessment["integrity_flags"]),
-        json.dumps(assessment["ai_reasoning"]),
-        json.dumps(assessment["recommended_actions"]),
-        assessment["missing_sections"],
-        assessment["error"],
-        model,
-        prompt_version,
-        cost_usd,
-    ]
-    row = one(
-        conn.execute(f"insert into public.assessment_results ({', '.join(columns)}) values ({', '.join(['%s'] * len(columns))}) returning id", values)
-    )
-    return str(row["id"])
-
-
-def current_status(conn: Connection, interview_id: str) -> str | None:
-    row = conn.execute("select status from public.assessment_results where interview_id = %s and is_current", [interview_id]).fetchone()
-    return row["status"] if row else None
-
-
 def score(interview_id: str, *, replace: bool = False) -> dict[str, Any]:
     """Run every pass and store the assessment. The AI pass raising propagates (the job retries);
     `store_without_ai` records the partial result once the retries are used up."""
     with service_transaction() as conn:
-        existing = current_status(conn, interview_id)
+        existing = rows.current_status(conn, interview_id)
         if existing == "completed" and not replace:
             return {"interview_id": interview_id, "skipped": "already scored"}
         interview, turns = load_turns(conn, interview_id)
-    if interview["status"] != "completed":
-        return {"interview_id": interview_id, "skipped": f"interview is {interview['status']}"}
+    if interview.status != "completed":
+        return {"interview_id": interview_id, "skipped": f"interview is {interview.status}"}
     if not turns:
         raise NothingToScore("the interview has no answered questions")
-    result = get_provider().score_interview(interview["role_type"], turns)
+    result = get_provider().score_interview(interview.role_type, turns)
     assessment = build_assessment(interview, turns, result.value, None)
     with service_transaction() as conn:
-        assessment_id = store(conn, interview_id, assessment, result.usage.model, result.usage.prompt_version, result.usage.cost_usd)
+        assessment_id = rows.replace_current(conn, interview_id, assessment, result.usage.model, result.usage.prompt_version, result.usage.cost_usd)
     return {"interview_id": interview_id, "assessment_id": assessment_id, "overall_score": assessment["overall_score"]}
 
 
@@ -214,7 +158,7 @@ def store_without_ai(interview_id: str, reason: str) -> None:
     """After the last attempt: keep what the code can compute (integrity) and mark the rest missing;
     with nothing to score at all, record a failed assessment so recruiters see why."""
     with service_transaction() as conn:
-        if current_status(conn, interview_id) == "completed":
+        if rows.current_status(conn, interview_id) == "completed":
             return
         try:
             interview, turns = load_turns(conn, interview_id)
@@ -237,4 +181,4 @@ def store_without_ai(interview_id: str, reason: str) -> None:
                 "missing_sections": ["technical_skills", "integrity", "reasoning", "recommendations"],
                 "error": reason,
             }
-        store(conn, interview_id, assessment, None, None, 0)
+        rows.replace_current(conn, interview_id, assessment, None, None, 0)

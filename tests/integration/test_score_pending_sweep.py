@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+from shared.repositories import assessments as assessment_rows
 from shared.services import assessments
 from tests.rls import create_user
 
@@ -40,7 +41,7 @@ def test_the_sweep_finds_live_scoring_jobs_through_the_live_dedupe_index(app_env
     admin_conn.execute("analyze private.jobs")
     admin_conn.execute("analyze public.interviews")
     params = {"grace_minutes": assessments.SWEEP_GRACE_MINUTES, "max_retries": assessments.MAX_SWEEP_RETRIES, "limit": 100}
-    [row] = admin_conn.execute("explain (format json) " + assessments.PENDING_SCORING_SQL, params).fetchall()
+    [row] = admin_conn.execute("explain (format json) " + assessment_rows.PENDING_SCORING_SQL, params).fetchall()
     nodes = plan_nodes(row["QUERY PLAN"][0]["Plan"])
     on_jobs = [node for node in nodes if node.get("Relation Name") == "jobs"]
     assert on_jobs and all(node["Node Type"] != "Seq Scan" for node in on_jobs), json.dumps(on_jobs)
