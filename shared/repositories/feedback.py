@@ -91,3 +91,13 @@ def email_details(conn: Connection, feedback_id: str) -> FeedbackEmail | None:
         identified_gaps=list(row["identified_gaps"] or []),
         recommended_resources=list(row["recommended_resources"] or []),
     )
+
+
+def mark_sent(conn: Connection, feedback_id: str) -> None:
+    """Its email was delivered (a feedback already marked sent stays as it is)."""
+    conn.execute("update public.resume_feedback set status = 'sent', sent_at = now() where id = %s and status <> 'sent'", [feedback_id])
+
+
+def mark_failed(conn: Connection, feedback_id: str) -> None:
+    """Its email could not be delivered (unless it was sent after all)."""
+    conn.execute("update public.resume_feedback set status = 'failed' where id = %s and status <> 'sent'", [feedback_id])
