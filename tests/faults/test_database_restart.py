@@ -179,3 +179,17 @@ def test_a_database_restart_during_turns_fails_requests_cleanly_and_the_pools_re
                 answers += [turn for _, kind, turn in messages if kind == "candidate_response"]
             # Every answer the client saw applied is stored once, and nothing else is.
             assert sorted(answers) == sorted(candidate.applied)
+
+
+def test_pooled_connections_the_server_closed_are_replaced_before_any_work(app_env, admin_conn):
+    """What a restart leaves in each worker's pool, at the lowest level: idle connections whose
+    sessions the server ended. The next transactions take fresh ones instead of failing."""
+    from shared.db import get_pool, service_transaction
+
+    with service_transaction() as first, service_transaction() as second, service_transaction() as third:
+        pids = {conn.execute("select pg_backend_pid() as pid").fetchone()["pid"] for conn in (first, second, third)}
+    assert get_pool().get_stats()["pool_available"] == 3
+    admin_conn.execute("select pg_terminate_backend(pid) from unnest(%s::int[]) as pid", [list(pids)])
+    for _ in range(4):
+        with service_transaction() as conn:
+            assert conn.execute("select pg_backend_pid() as pid").fetchone()["pid"] not in pids
