@@ -12,7 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from shared.db import one, service_transaction
+from shared.db import service_transaction
+from shared.repositories import retention as rows
 
 BATCH_SIZE = 5000
 
@@ -20,20 +21,20 @@ BATCH_SIZE = 5000
 @dataclass(frozen=True)
 class Rule:
     name: str
-    sql: str  # a call taking (older_than interval, batch size) and returning the rows it removed
+    function: str  # a private SQL function taking (older_than interval, batch size), returning the rows it removed
     older_than: timedelta
 
 
 RULES = (
     # Finished jobs (succeeded or dead): two weeks to look into a failure.
-    Rule("finished_jobs", "select private.delete_finished_jobs(%s, %s) as n", timedelta(days=14)),
+    Rule("finished_jobs", "delete_finished_jobs", timedelta(days=14)),
     # Outbox rows after 90 days; their bodies (personal data) after 30, the row staying as a record.
-    Rule("outbox_messages", "select private.delete_old_outbox_messages(%s, %s) as n", timedelta(days=90)),
-    Rule("outbox_bodies", "select private.clear_outbox_bodies(%s, %s) as n", timedelta(days=30)),
+    Rule("outbox_messages", "delete_old_outbox_messages", timedelta(days=90)),
+    Rule("outbox_bodies", "clear_outbox_bodies", timedelta(days=30)),
     # Rate-limit windows are an hour long and login-failure windows and locks 15 minutes: after a
     # day no decision reads these rows any more.
-    Rule("rate_limit_counters", "select private.delete_old_rate_limit_counters(%s, %s) as n", timedelta(days=1)),
-    Rule("login_failures", "select private.delete_old_login_failures(%s, %s) as n", timedelta(days=1)),
+    Rule("rate_limit_counters", "delete_old_rate_limit_counters", timedelta(days=1)),
+    Rule("login_failures", "delete_old_login_failures", timedelta(days=1)),
 )
 
 
@@ -54,7 +55,7 @@ def run(time_left: Callable[[], float] | None = None, batch_size: int = BATCH_SI
             if time_left is not None and time_left() <= 0:
                 return result
             with service_transaction() as conn:
-                removed = int(one(conn.execute(rule.sql, [rule.older_than, batch_size]))["n"])
+                removed = rows.remove_batch(conn, rule.function, rule.older_than, batch_size)
             result.batches += 1
             result.removed[rule.name] += removed
             if removed < batch_size:
