@@ -159,6 +159,14 @@ def _with_roles(accepted: frozenset[str], message: str) -> Callable[..., Caller]
 authenticated.caller_roles = None  # type: ignore[attr-defined]  # any role
 
 
+def maybe_authenticated(request: Request) -> Caller | None:
+    """Dependency of public routes that show more to a signed-in caller: the verified caller when
+    the request carries a bearer token (an invalid one is still a 401), otherwise None."""
+    if not request.headers.get("authorization"):
+        return None
+    return authenticated(request)
+
+
 def caller_roles(dependency: Callable[..., Any]) -> tuple[bool, frozenset[str] | None]:
     """(is a caller dependency, roles it accepts or None for any role)."""
     if not hasattr(dependency, "caller_roles"):
@@ -167,6 +175,7 @@ def caller_roles(dependency: Callable[..., Any]) -> tuple[bool, frozenset[str] |
 
 
 AnyCaller = Annotated[Caller, Depends(authenticated)]
+MaybeCaller = Annotated[Caller | None, Depends(maybe_authenticated)]
 Candidate = Annotated[Caller, Depends(_with_roles(roles.CANDIDATES, "Only candidates can do this."))]
 Staff = Annotated[Caller, Depends(_with_roles(roles.STAFF, "Only recruiters can do this."))]
 Manager = Annotated[Caller, Depends(_with_roles(roles.CAN_MANAGE, "Only recruiters and admins can do this."))]
