@@ -177,3 +177,21 @@ class InterviewNotActive(Conflict):
     """The interview is not in progress."""
 
     code = "INTERVIEW_NOT_ACTIVE"
+
+
+class AlreadyApplied(Conflict):
+    """You have already applied to this posting."""
+
+    code = "ALREADY_APPLIED"
+
+
+class JobNotOpen(Conflict):
+    """This job posting is not open (paused, closed or cancelled)."""
+
+    code = "JOB_NOT_OPEN"
+
+
+class MoveNotAllowed(Conflict):
+    """The application cannot move to this status from its current one."""
+
+    code = "STATUS_MOVE_NOT_ALLOWED"

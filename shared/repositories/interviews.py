@@ -187,12 +187,22 @@ def start_scheduled(conn: Connection, interview_id: str, mode: str, role_type: s
 
 
 def create_started(
-    conn: Connection, interview_id: str, candidate_id: str, resume_id: str | None, role_type: str, mode: str, token_budget: int
+    conn: Connection,
+    interview_id: str,
+    candidate_id: str,
+    resume_id: str | None,
+    role_type: str,
+    mode: str,
+    token_budget: int,
+    *,
+    application_id: str | None = None,
+    job_posting_id: str | None = None,
 ) -> InterviewSummary:
+    """A new interview, in progress; linked to an application and its posting when it restarts one."""
     cursor = conn.execute(
-        "insert into public.interviews (id, candidate_id, resume_id, role_type, mode, status, started_at, last_activity_at, token_budget)"
-        " values (%s, %s, %s, %s, %s, 'in_progress', now(), now(), %s) returning id, status, role_type, mode",
-        [interview_id, candidate_id, resume_id, role_type, mode, token_budget],
+        "insert into public.interviews (id, candidate_id, resume_id, role_type, mode, status, started_at, last_activity_at, token_budget,"
+        " application_id, job_posting_id) values (%s, %s, %s, %s, %s, 'in_progress', now(), now(), %s, %s, %s) returning id, status, role_type, mode",
+        [interview_id, candidate_id, resume_id, role_type, mode, token_budget, application_id, job_posting_id],
     )
     return InterviewSummary.model_validate(one(cursor))
 

@@ -6,14 +6,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from shared import rate_limit
 from shared.ai.base import get_provider
 from shared.ai.models import AIUsage, RoleType
 from shared.auth import Caller
 from shared.db import Connection, become_service, service_transaction, user_transaction
-from shared.errors import Conflict, Forbidden, InterviewNotActive, NotFound, ValidationFailed
+from shared.errors import Conflict, Forbidden, InterviewNotActive, JobNotOpen, NotFound, ValidationFailed
 from shared.models.interviews import (
     Completion,
     InterviewStatusView,
@@ -25,6 +25,7 @@ from shared.models.interviews import (
     Transcript,
     TranscriptEntry,
 )
+from shared.repositories import applications as application_rows
 from shared.repositories import interviews as rows
 from shared.services import interview_audio
 from shared.services.interview_state import SessionState, progress
@@ -32,19 +33,11 @@ from shared.services.progression import record_question
 from shared.settings import get_settings
 
 
-def role_from_skills(skills: list[str]) -> RoleType | None:
-    lowered = {skill.lower() for skill in skills}
-    frontend = bool(lowered & {"react", "next.js", "redux"})
-    backend = bool(lowered & {"python", "django", "fastapi", "flask", "node.js"})
-    if frontend and backend:
-        return "fullstack"
-    if frontend:
-        return "react"
-    if "python" in lowered or backend:
-        return "python"
-    if lowered & {"javascript", "typescript"}:
-        return "javascript"
-    return None
+def role_from_skills(conn: Connection, skills: list[str]) -> RoleType | None:
+    """The interview role type for resume skills: the one rule, in SQL (access.role_type_for_skills),
+    that postings' interviews use too."""
+    role = application_rows.role_type_for_skills(conn, skills)
+    return cast(RoleType | None, role)
 
 
 def is_speech(usage: AIUsage) -> bool:
@@ -89,38 +82,63 @@ class StartContext:
     resume_skills: list[str] = field(default_factory=list)
     job_title: str | None = None
     job_stack: list[str] = field(default_factory=list)
+    restart: Restart | None = None
+
+
+@dataclass(frozen=True)
+class Restart:
+    """An application whose interview was abandoned: a new interview replaces it (the old is kept)."""
+
+    application_id: str
+    job_posting_id: str
+    abandoned_id: str
 
 
 def _context(caller: Caller, request: StartRequest) -> StartContext:
-    """The scheduled interview of an application (if any) and what the questions should know."""
+    """The scheduled interview of an application (if any) and what the questions should know.
+    An application's interview starts only while its posting is open and the application waits
+    for it; an abandoned one is restarted as a new interview of the same application."""
     role_type = request.role_type
     resume_id = str(request.resume_id) if request.resume_id else None
     scheduled = None
+    restart = None
     with user_transaction(caller.claims) as conn:
         if request.application_id:
-            scheduled = rows.scheduled_of_application(conn, str(request.application_id), caller.user_id)
+            application_id = str(request.application_id)
+            scheduled = rows.scheduled_of_application(conn, application_id, caller.user_id)
             if scheduled is None:
                 raise NotFound("The application was not found.")
-            if scheduled.status != "scheduled":
+            become_service(conn)  # the candidate's own application: its posting may be hidden from them now
+            state = application_rows.start_state(conn, application_id)
+            if state is None:
+                raise NotFound("The application was not found.")
+            if not state.posting_open:
+                raise JobNotOpen("The job posting is no longer open; the application is kept but its interview cannot start.")
+            if state.application_status != "interview_scheduled":
+                raise Conflict("This application is no longer waiting for an interview.", details={"status": state.application_status})
+            if scheduled.status == "abandoned":
+                restart = Restart(application_id=application_id, job_posting_id=state.job_posting_id, abandoned_id=scheduled.id)
+            elif scheduled.status != "scheduled":
                 raise Conflict("This application's interview has already been started.", details={"interview_id": scheduled.id})
             role_type = request.role_type or scheduled.role_type
             resume_id = scheduled.resume_id
         resume = rows.resume_skills(conn, caller.user_id, resume_id)
+        skills = resume.skills if resume is not None else []
+        role_type = role_type or role_from_skills(conn, skills)
     if request.resume_id and resume is None:
         raise NotFound("The resume was not found.")
-    skills = resume.skills if resume is not None else []
-    role_type = role_type or role_from_skills(skills)
     if role_type is None:
         raise ValidationFailed(
             "Choose a role_type (react, python, javascript or fullstack); it could not be inferred from a resume.", details={"field": "role_type"}
         )
     return StartContext(
-        scheduled_id=scheduled.id if scheduled else None,
+        scheduled_id=scheduled.id if scheduled and restart is None else None,
         role_type=role_type,
         resume_id=resume.id if resume is not None else resume_id,
         resume_skills=skills,
         job_title=scheduled.job_title if scheduled else None,
         job_stack=scheduled.job_stack if scheduled else [],
+        restart=restart,
     )
 
 
@@ -147,9 +165,20 @@ def start(caller: Caller, request: StartRequest) -> StartedInterview:
             if interview is None:
                 raise Conflict("This application's interview has already been started.")
         else:
+            restart = found.restart
             interview = rows.create_started(
-                conn, interview_id, caller.user_id, found.resume_id, found.role_type, request.mode, settings.interview_token_budget
+                conn,
+                interview_id,
+                caller.user_id,
+                found.resume_id,
+                found.role_type,
+                request.mode,
+                settings.interview_token_budget,
+                application_id=restart.application_id if restart else None,
+                job_posting_id=restart.job_posting_id if restart else None,
             )
+            if restart and not application_rows.link_interview(conn, restart.application_id, restart.abandoned_id, interview_id):
+                raise Conflict("This application's interview has already been restarted.")
         session_id = rows.create_session(conn, interview_id, state.progression.phase, state.model_dump_json())
         message = rows.insert_question(conn, interview_id, session_id, 1, question, spoken.path if spoken else None)
         rows.add_usage(conn, interview_id, usage_totals(usages))

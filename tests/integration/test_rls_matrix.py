@@ -347,7 +347,8 @@ def attempt(database, world, who, sql, params=()):
         ("a", "insert into public.applications (candidate_id, job_posting_id) values (%s, %s)", ["b", "posting_other_org"], "denied"),
         ("recruiter", "insert into public.applications (candidate_id, job_posting_id) values (%s, %s)", ["recruiter", "posting_other_org"], "denied"),
         ("a", "update public.applications set status = 'withdrawn' where id = %s", ["application"], 1),
-        ("a", "update public.applications set status = 'offered' where id = %s", ["application"], "denied"),
+        # a move the rules allow from interview_completed, but not the candidate's to make (the policy)
+        ("a", "update public.applications set status = 'under_review' where id = %s", ["application"], "denied"),
         ("b", "update public.applications set status = 'withdrawn' where id = %s", ["application"], 0),
         ("recruiter", "update public.applications set status = 'under_review' where id = %s", ["application"], 1),
         ("viewer", "update public.applications set status = 'under_review' where id = %s", ["application"], 0),

@@ -1,0 +1,135 @@
+"""Applications: applying to a posting (which schedules its tailored interview), the candidate's
+views, the staff list and status moves, and the history of moves."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.ai.models import RoleType
+from shared.models.assessments import CandidateAssessment
+from shared.models.interviews import InterviewMode, InterviewStatus
+from shared.validation import Text
+
+ApplicationStatus = Literal["applied", "interview_scheduled", "interview_completed", "under_review", "rejected", "offered", "accepted", "withdrawn"]
+StaffMove = Literal["interview_scheduled", "interview_completed", "under_review", "rejected", "offered", "accepted"]
+ListSort = Literal["score", "date"]
+
+
+class ApplyRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    job_posting_id: UUID
+    resume_id: UUID | None = Field(default=None, description="One of the caller's resumes; defaults to the active one.")
+    cover_note: Text | None = Field(default=None, max_length=5000)
+
+
+class StatusChange(BaseModel):
+    """A recruiter's move; withdrawing is the candidate's own (POST /{id}/withdraw)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: StaffMove
+    note: Text | None = Field(default=None, max_length=2000, description="Internal: shown to staff only.")
+
+
+class Application(BaseModel):
+    id: UUID
+    candidate_id: UUID
+    job_posting_id: UUID
+    resume_id: UUID | None
+    interview_id: UUID | None = Field(description="The application's current interview (the newest after a restart).")
+    status: ApplicationStatus
+    cover_note: str | None
+    status_changed_at: datetime
+    created_at: datetime
+
+
+class ApplicationInterview(BaseModel):
+    id: UUID
+    status: InterviewStatus
+    role_type: RoleType
+    mode: InterviewMode
+    started_at: datetime | None
+    completed_at: datetime | None
+
+
+class Applied(BaseModel):
+    application: Application
+    interview: ApplicationInterview
+
+
+class PostingSummary(BaseModel):
+    id: UUID
+    title: str
+    company: str
+    location: str
+    work_setup: str
+    employment_type: str
+    status: str
+    is_cancelled: bool
+
+
+class ApplicationEvent(BaseModel):
+    id: int
+    from_status: ApplicationStatus | None = Field(description="Empty for the application's creation.")
+    to_status: ApplicationStatus
+    created_at: datetime
+    note: str | None = Field(default=None, description="Internal: staff only (always empty for the candidate).")
+    changed_by: UUID | None = Field(default=None, description="Who moved it (staff only); empty for system moves.")
+
+
+class ApplicantRef(BaseModel):
+    id: UUID
+    full_name: str
+    email: str
+
+
+class CandidateApplication(BaseModel):
+    """An application as its candidate sees it."""
+
+    application: Application
+    posting: PostingSummary
+    interview: ApplicationInterview | None
+    result: CandidateAssessment | None = Field(description="The candidate view of the interview's result, once scored.")
+
+
+class CandidateApplicationList(BaseModel):
+    items: list[CandidateApplication]
+
+
+class StaffApplication(BaseModel):
+    """An application as staff of the posting's organization see it."""
+
+    application: Application
+    candidate: ApplicantRef
+    posting: PostingSummary
+    interview: ApplicationInterview | None
+    overall_score: int | None = Field(description="The current assessment's overall score, once scored.")
+
+
+class StaffApplicationList(BaseModel):
+    items: list[StaffApplication]
+    total: int
+    page: int
+    page_size: int
+
+
+class ApplicationDetail(BaseModel):
+    """One application with its history: the candidate sees their result and no notes; staff see
+    the applicant, the score and the notes."""
+
+    application: Application
+    posting: PostingSummary
+    interview: ApplicationInterview | None
+    result: CandidateAssessment | None = Field(default=None, description="Candidate only: the candidate view of the result.")
+    candidate: ApplicantRef | None = Field(default=None, description="Staff only.")
+    overall_score: int | None = Field(default=None, description="Staff only.")
+    events: list[ApplicationEvent]
+
+
+class ApplicationResult(BaseModel):
+    application: Application
