@@ -22,7 +22,7 @@ SearchSort = Literal["relevance", "newest", "salary"]
 
 MAX_PAGE = 1000
 MAX_PAGE_SIZE = 100
-MAX_SALARY = 10_000_000_000
+MAX_SALARY = 9_999_999_999  # the salary columns are numeric(12, 2)
 SEARCH_TEXT_PATTERN = r"^[\w\s.+#&'\"/(),:-]*$"
 """Letters (any script, accented), digits, spaces and the punctuation of technology and company
 names (C++, C#, Node.js, "Ernst & Young", quotes and - for websearch phrases and exclusions)."""

@@ -64,7 +64,7 @@ def _conditions(search: JobSearch, open_only: bool) -> tuple[str, dict[str, Any]
         where.append("lower(p.location) = lower(%(location)s)")
         params["location"] = search.location
     if search.salary_min is not None or search.salary_max is not None:
-        where.append("p.salary_range && numrange(%(salary_min)s, %(salary_max)s, '[]')")
+        where.append("p.salary_range && numrange(%(salary_min)s::numeric, %(salary_max)s::numeric, '[]')")
         params["salary_min"] = search.salary_min
         params["salary_max"] = search.salary_max
     return (" where " + " and ".join(where)) if where else "", params

@@ -123,6 +123,40 @@ def test_every_route_answers_a_valid_request_with_a_body_its_schema_accepts(cont
     assert "integrity_flags" in c.call("GET", f"/assessments/{interview_id}", 200, token=recruiter["token"])
     c.call("POST", f"/assessments/{interview_id}/rescore", 202, token=recruiter["token"])
 
+    # job postings: public search and read, recruiters create and move them
+    assert c.call("GET", "/job-postings/?q=engineer&sort=newest&page=1&page_size=5", 200)["page_size"] == 5
+    posting_body = {
+        "title": "Contract Python Engineer",
+        "company": "Teamified",
+        "role_category": "engineering",
+        "employment_type": "contract",
+        "work_setup": "remote",
+        "tech_stack": ["python", "django"],
+    }
+    posting = c.call("POST", "/job-postings/", 201, token=recruiter["token"], json=posting_body)["job_posting"]
+    posting_path = f"/job-postings/{posting['id']}"
+    assert c.call("GET", posting_path, 200)["job_posting"]["status"] == "active"
+    c.call("PATCH", posting_path, 200, token=recruiter["token"], json={"title": "Senior Contract Python Engineer"})
+    assert c.call("POST", f"{posting_path}/pause", 200, token=recruiter["token"])["job_posting"]["status"] == "paused"
+    assert c.call("POST", f"{posting_path}/reopen", 200, token=recruiter["token"])["job_posting"]["status"] == "active"
+    # applications: the candidate applies (an interview tailored to the posting comes with it),
+    # staff of the posting's organization list and move it, the candidate withdraws
+    applied = c.call("POST", "/applications/", 201, token=token, json={"job_posting_id": posting["id"], "cover_note": "Keen to join."})
+    application_path = f"/applications/{applied['application']['id']}"
+    assert applied["interview"]["id"]
+    assert c.call("GET", "/applications/me", 200, token=token)
+    c.call("GET", application_path, 200, token=token)
+    c.call("GET", f"/applications/?job_posting_id={posting['id']}&sort=date", 200, token=recruiter["token"])
+    c.call("PATCH", f"{application_path}/status", 200, token=recruiter["token"], json={"status": "interview_completed", "note": "Done offline."})
+    c.call("POST", f"{application_path}/withdraw", 200, token=token)
+    assert c.call("POST", "/applications/", 409, token=token, json={"job_posting_id": posting["id"]})["code"] == "ALREADY_APPLIED"
+
+    assert c.call("POST", f"{posting_path}/close", 200, token=recruiter["token"])["job_posting"]["status"] == "closed"
+    c.call("POST", f"{posting_path}/reopen", 200, token=recruiter["token"])
+    cancelled = c.call("POST", f"{posting_path}/cancel", 200, token=recruiter["token"], json={"reason": "Filled internally"})
+    assert cancelled["job_posting"]["status"] == "cancelled"
+    assert c.call("POST", f"{posting_path}/reopen", 409, token=recruiter["token"])["code"] == "INVALID_STATUS_MOVE"
+
     # endings
     c.call("DELETE", f"/resumes/{resume['id']}", 204, token=token)
     assert c.call("GET", "/auth/me", 401)["code"] == "UNAUTHORIZED"
