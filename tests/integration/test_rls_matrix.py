@@ -474,3 +474,28 @@ def test_a_deactivated_recruiter_loses_access_at_once(database, world):
         conn.execute("update public.recruiters set is_active = false where id = %s", [world["recruiter"]])
         conn.execute("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', %s, true)", [json.dumps(recruiter.claims)])
         assert conn.execute("select id from public.candidates").fetchall() == []
+
+
+@pytest.mark.parametrize(
+    ("who", "table", "sees"),
+    [
+        ("recruiter", "public.application_events", ["application"]),
+        ("outsider", "public.application_events", ["application_b"]),  # tenancy (F7)
+        ("viewer", "public.application_events", ["application"]),
+        ("a", "public.application_events", []),  # the table (with notes) is staff-only
+        ("anon", "public.application_events", "denied"),
+        ("a", "public.candidate_application_events", ["application"]),  # own history, without notes
+        ("b", "public.candidate_application_events", ["application_b"]),
+        ("recruiter", "public.candidate_application_events", []),
+        ("anon", "public.candidate_application_events", "denied"),
+    ],
+)
+def test_application_history_is_read_by_the_organization_and_the_candidate_only(database, world, who, table, sees):
+    found = visible(database, world, who, table, id_column="application_id")
+    assert found == ("denied" if sees == "denied" else {world[key] for key in sees})
+
+
+@pytest.mark.parametrize("who", ["a", "recruiter", "admin"])
+def test_nobody_writes_application_history_directly(database, world, who):
+    sql = "insert into public.application_events (application_id, to_status) values (%s, 'offered')"
+    assert attempt(database, world, who, sql, ["application"]) == "denied"
