@@ -27,6 +27,7 @@ class StandinConfig:
     enable_signup: bool = True  # [auth] enable_signup (GoTrue: GOTRUE_DISABLE_SIGNUP = not this)
     email_provider_enabled: bool = True  # [auth.email] enable_signup (GoTrue: GOTRUE_EXTERNAL_EMAIL_ENABLED)
     password_verification_hook: str | None = None  # [auth.hook.password_verification_attempt] uri, when enabled
+    refresh_token_reuse_interval: int = 10  # seconds; GoTrue's GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL (10 on hosted projects)
 
     @property
     def issuer(self) -> str:
@@ -53,5 +54,6 @@ def get_config() -> StandinConfig:
         storage_dir=Path(os.environ["STORAGE_DIR"]),
         access_token_ttl=int(os.environ.get("STANDIN_ACCESS_TOKEN_TTL", "3600")),
         bcrypt_rounds=int(os.environ.get("STANDIN_BCRYPT_ROUNDS", "10")),
+        refresh_token_reuse_interval=int(os.environ.get("STANDIN_REFRESH_TOKEN_REUSE_INTERVAL", "10")),
         **auth_settings(Path(os.environ.get("STANDIN_SUPABASE_CONFIG", str(SUPABASE_CONFIG_TOML)))),
     )
