@@ -60,7 +60,11 @@ def _seed(env: dict[str, str]) -> None:
     from local.seed import seed
 
     result = seed(postgres.DEV_DATABASE, env["SUPABASE_URL"], env["SUPABASE_SERVICE_ROLE_KEY"])
-    print(f"seeded: {len(result['accounts_created'])} accounts, {result['postings_created']} job postings", file=sys.stderr)
+    print(
+        f"seeded: {len(result['accounts_created'])} accounts, {result['postings_created']} job postings,"
+        f" {result['applications_created']} applications",
+        file=sys.stderr,
+    )
 
 
 def _dev_database_migrated() -> bool:

@@ -1,14 +1,28 @@
 """Development seed: the four accounts through the Auth stand-in's admin API (real bcrypt hashes,
-role in app_metadata) and about twenty job postings. Idempotent: running it twice changes nothing."""
+role in app_metadata), about twenty job postings, and the seeded candidate's applications in
+several statuses. Idempotent: running it twice changes nothing."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from typing import Any
 
+import psycopg
+from psycopg.rows import dict_row
 from supabase_auth.errors import AuthApiError
 
 from local import postgres
+from shared.ai.models import GeneratedQuestion
+from shared.ai.offline import question_bank
+from shared.ai.offline.provider import OfflineProvider
+from shared.db import Connection, become_service
+from shared.models.applications import Application
+from shared.repositories import applications, assessments, interviews
+from shared.services import scoring
+from shared.services.interview_state import SessionState, remember
+from shared.services.interviews import usage_totals
+from shared.services.progression import AnswerOutcome, advance, record_question, skill_boundaries
 from supabase import ClientOptions, create_client
 
 TEAMIFIED = "00000000-0000-0000-0000-00000000a001"
@@ -99,6 +113,28 @@ POSTINGS = [
 ]
 
 
+# The seeded candidate's applications, so the recruiter views have data: the posting, how its
+# interview was answered (None: not taken), and the moves after it as (status, internal note).
+# Every status is reached by a real move, so the triggers write a true history: applying
+# schedules the interview ('applied' never outlasts the insert), completing the interview moves
+# the application to interview_completed, the recruiter moves it on, the candidate withdraws.
+APPLICATIONS: list[tuple[str, str | None, list[tuple[str, str | None]]]] = [
+    ("Senior React Engineer", None, []),
+    ("Python Backend Engineer", "strong", []),
+    ("Data Engineer", "mixed", [("under_review", "Solid Python; probe Spark and Airflow at the panel.")]),
+    ("Full Stack Developer", "strong", [("under_review", None), ("offered", "Strong across the stack; offer at the top of the band.")]),
+    ("Junior JavaScript Developer", "weak", [("under_review", None), ("rejected", "Fundamentals not there yet; keep for junior roles.")]),
+    ("DevOps Engineer", None, [("withdrawn", None)]),
+]
+WEAK_ANSWER = "I'm not sure, I haven't really used that. Maybe I would look it up in the documentation."
+TOKEN_BUDGET = 10000
+
+
+def posting_id(title: str) -> uuid.UUID:
+    """The fixed id of a seeded posting."""
+    return uuid.uuid5(uuid.NAMESPACE_URL, f"teamified-seed/{title}")
+
+
 def seed_accounts(supabase_url: str, service_key: str) -> list[str]:
     """Create the accounts that do not exist yet; returns the emails created."""
     admin = create_client(supabase_url, service_key, options=ClientOptions(auto_refresh_token=False, persist_session=False)).auth.admin
@@ -121,14 +157,13 @@ def seed_postings(database: str) -> int:
         recruiter = conn.execute("select id from public.recruiters where email = 'recruiter@teamified.local'").fetchone()
         inserted = 0
         for title, company, category, stack, employment, setup, location, low, high, level in POSTINGS:
-            posting_id = uuid.uuid5(uuid.NAMESPACE_URL, f"teamified-seed/{title}")
             description = f"{company} is hiring a {title}. You will work with {', '.join(stack)} in a {setup} team based in {location}."
             cursor = conn.execute(
                 "insert into public.job_postings (id, organization_id, created_by, title, company, description, role_category,"
                 " tech_stack, required_skills, employment_type, work_setup, location, salary_min, salary_max, experience_level)"
                 " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) on conflict (id) do nothing",
                 [
-                    posting_id,
+                    posting_id(title),
                     TEAMIFIED,
                     recruiter[0] if recruiter else None,
                     title,
@@ -149,5 +184,137 @@ def seed_postings(database: str) -> int:
     return inserted
 
 
+def _act_as(conn: Connection, user_id: str, role: str) -> None:
+    """Continue the transaction as a signed-in user (role authenticated with their claims, as
+    shared.db.user_transaction does), so RLS and the triggers see them."""
+    claims = {"sub": user_id, "role": "authenticated", "app_metadata": {"role": role}}
+    conn.execute("select set_config('role', 'authenticated', true), set_config('request.jwt.claims', %s, true)", [json.dumps(claims)])
+
+
+def _answer(question: GeneratedQuestion, quality: str) -> str:
+    """A strong answer uses the asked topic's key terms with a concrete example; a mixed
+    candidate falters in the advanced phase."""
+    if quality == "weak" or (quality == "mixed" and question.phase == "advanced"):
+        return WEAK_ANSWER
+    asked = question_bank.find(question.question_id.removesuffix(".followup"))
+    terms = list(asked.key_terms) if asked else [question.topic, "tests", "production"]
+    return (
+        f"It comes down to {', '.join(terms)}. For example, in our project we used {terms[0]} with {terms[-1]} in a production API;"
+        f" I built the change with tests and measured it: p95 latency fell from 600 ms to 90 ms. The trade-off is complexity,"
+        f" so I profile first and document the decision for the team."
+    )
+
+
+def _ask(state: SessionState, question: GeneratedQuestion) -> None:
+    state.current_question = question
+    state.asked_question_ids.append(question.question_id)
+    state.progression = record_question(state.progression)
+
+
+def _take_interview(conn: Connection, application: Application, quality: str) -> None:
+    """Take the scheduled interview to its end as the engine does (start and turns in
+    shared/services, here with the offline provider whatever AI_PROVIDER says, and no rate limits):
+    the progressive plan picks the questions, the answers are evaluated, the session is saved and
+    the interview completed, whose trigger moves the application. Then score it as scoring does."""
+    become_service(conn)
+    scheduled = interviews.scheduled_of_application(conn, str(application.id), str(application.candidate_id))
+    assert scheduled is not None and scheduled.status == "scheduled" and scheduled.role_type is not None
+    provider, role, interview_id = OfflineProvider(), scheduled.role_type, scheduled.id
+    state = SessionState(job_title=scheduled.job_title, job_stack=scheduled.job_stack)
+    generated = provider.next_question(state.context(role))
+    usages = [generated.usage]
+    memory: list[dict[str, Any]] = []
+    _ask(state, generated.value)
+    interviews.start_scheduled(conn, interview_id, "text", role, TOKEN_BUDGET)
+    session_id = interviews.create_session(conn, interview_id, state.progression.phase, state.model_dump_json())
+    interviews.insert_question(conn, interview_id, session_id, 1, generated.value, None)
+    sequence, elapsed, end_reason = 1, 0.0, "plan_complete"
+    while state.current_question is not None:
+        question, text = state.current_question, _answer(state.current_question, quality)
+        evaluated = provider.evaluate_answer(state.context(role), question, text)
+        evaluation = evaluated.value
+        usages.append(evaluated.usage)
+        state.progression, decision = advance(
+            state.progression, AnswerOutcome(score=evaluation.score, skill=evaluation.skill, follow_up_needed=evaluation.follow_up_needed)
+        )
+        response_seconds = 35.0 + 11 * (sequence % 7)
+        elapsed += response_seconds + 5
+        interviews.insert_answer(
+            conn,
+            interview_id=interview_id,
+            session_id=session_id,
+            sequence_number=sequence + 1,
+            text=text,
+            audio_path=None,
+            audio_duration_seconds=None,
+            audio_metadata=None,
+            response_time_seconds=response_seconds,
+            client_turn_id=None,
+            metadata={"question_id": question.question_id, "topic": question.topic, "phase": question.phase, "source": "text"},
+            evaluation=evaluation.model_dump_json(),
+        )
+        memory = remember(memory, {"question_id": question.question_id, "topic": question.topic, "phase": question.phase, "score": evaluation.score})
+        if decision.done:
+            state.current_question, end_reason = None, decision.end_reason or end_reason
+        else:
+            generated = provider.next_question(state.context(role, follow_up=decision.follow_up, last_answer=text))
+            usages.append(generated.usage)
+            _ask(state, generated.value)
+            interviews.insert_question(conn, interview_id, session_id, sequence + 2, generated.value, None)
+        sequence += 2
+    interviews.save_session(
+        conn,
+        session_id,
+        progression_state=state.model_dump_json(),
+        difficulty_level=state.progression.phase,
+        questions_asked=state.progression.questions_asked,
+        skill_boundaries=skill_boundaries(state.progression),
+        conversation_memory=memory,
+    )
+    interviews.add_usage(conn, interview_id, usage_totals(usages))
+    # Everything above ran at one instant; the interview lasted as long as its answers took.
+    conn.execute("update public.interviews set started_at = started_at - make_interval(secs => %s) where id = %s", [elapsed, interview_id])
+    interviews.finish(conn, interview_id, end_reason)
+    loaded, turns = scoring.load_turns(conn, interview_id)
+    scored = provider.score_interview(loaded.role_type, turns)
+    assessment = scoring.build_assessment(loaded, turns, scored.value, None)
+    assessments.replace_current(conn, interview_id, assessment, scored.usage.model, scored.usage.prompt_version, scored.usage.cost_usd)
+
+
+def seed_applications(database: str) -> int:
+    """Apply the seeded candidate to the postings of APPLICATIONS not applied to yet, each in one
+    transaction through the product's data layer: the candidate applies and withdraws under RLS,
+    the interview is taken as the service, the recruiter moves the application with notes.
+    Returns how many applications were created."""
+    with psycopg.connect(postgres.dsn(database), autocommit=True, row_factory=dict_row) as conn:
+        candidate = conn.execute("select id from public.candidates where email = 'candidate@teamified.local'").fetchone()
+        recruiter = conn.execute("select id from public.recruiters where email = 'recruiter@teamified.local'").fetchone()
+        if candidate is None or recruiter is None:
+            return 0
+        candidate_id, recruiter_id = str(candidate["id"]), str(recruiter["id"])
+        created = 0
+        for title, quality, moves in APPLICATIONS:
+            posting = str(posting_id(title))
+            with conn.transaction():
+                if conn.execute(
+                    "select 1 from public.applications where candidate_id = %s and job_posting_id = %s", [candidate_id, posting]
+                ).fetchone():
+                    continue
+                _act_as(conn, candidate_id, "candidate")
+                application = applications.insert(conn, candidate_id, posting, None, f"I would love to join the team as {title}.")
+                if quality is not None:
+                    _take_interview(conn, application, quality)
+                for status, note in moves:
+                    _act_as(conn, *((candidate_id, "candidate") if status == "withdrawn" else (recruiter_id, "recruiter")))
+                    if applications.move(conn, str(application.id), status, note) is None:
+                        raise RuntimeError(f"the seed could not move the application for {title} to {status}")
+            created += 1
+    return created
+
+
 def seed(database: str, supabase_url: str, service_key: str) -> dict[str, object]:
-    return {"accounts_created": seed_accounts(supabase_url, service_key), "postings_created": seed_postings(database)}
+    return {
+        "accounts_created": seed_accounts(supabase_url, service_key),
+        "postings_created": seed_postings(database),
+        "applications_created": seed_applications(database),
+    }

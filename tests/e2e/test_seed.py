@@ -1,17 +1,31 @@
-"""The development seed, run against the test stack: idempotent, and its accounts work."""
+"""The development seed, run against the test stack: idempotent, its accounts work, and the
+seeded candidate's applications show to the candidate and to the recruiter with their history."""
 
 import uuid
 
 import httpx
+import pytest
 
-from local.seed import ACCOUNTS, POSTINGS, seed
+from local.seed import ACCOUNTS, APPLICATIONS, POSTINGS, posting_id, seed
+
+# The seeded applications' statuses and their history, by posting title.
+HISTORIES = {
+    "Senior React Engineer": ["interview_scheduled"],
+    "Python Backend Engineer": ["interview_scheduled", "interview_completed"],
+    "Data Engineer": ["interview_scheduled", "interview_completed", "under_review"],
+    "Full Stack Developer": ["interview_scheduled", "interview_completed", "under_review", "offered"],
+    "Junior JavaScript Developer": ["interview_scheduled", "interview_completed", "under_review", "rejected"],
+    "DevOps Engineer": ["interview_scheduled", "withdrawn"],
+}
+INTERVIEW_STATUS = {"interview_scheduled": "scheduled", "withdrawn": "abandoned"}  # every other seeded one was completed
 
 
 def test_seed_is_idempotent_and_seeded_accounts_log_in_with_their_roles(stack_db, stack_env, gateway_url):
     first = seed(stack_db, stack_env["SUPABASE_URL"], stack_env["SUPABASE_SERVICE_ROLE_KEY"])
     second = seed(stack_db, stack_env["SUPABASE_URL"], stack_env["SUPABASE_SERVICE_ROLE_KEY"])
     assert len(first["accounts_created"]) == 4 and first["postings_created"] == len(POSTINGS) >= 20
-    assert second == {"accounts_created": [], "postings_created": 0}
+    assert first["applications_created"] == len(APPLICATIONS) == len(HISTORIES)
+    assert second == {"accounts_created": [], "postings_created": 0, "applications_created": 0}
     for email, password, role, _ in ACCOUNTS:
         response = httpx.post(f"{gateway_url}/auth/login", json={"email": email, "password": password})
         assert response.status_code == 200, email
@@ -31,3 +45,52 @@ def test_seeded_admin_creates_a_recruiter_who_can_log_in(stack_db, stack_env, ga
     assert created.status_code == 201
     login = httpx.post(f"{gateway_url}/auth/login", json={"email": email, "password": "Recruit3r!"})
     assert login.status_code == 200 and login.json()["data"]["user"]["role"] == "recruiter"
+
+
+def login(api, email: str, password: str) -> str:
+    response = api("POST", "/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()["data"]["session"]["access_token"]
+
+
+@pytest.fixture
+def seeded(stack_db, stack_env, api) -> dict[str, str]:
+    seed(stack_db, stack_env["SUPABASE_URL"], stack_env["SUPABASE_SERVICE_ROLE_KEY"])
+    return {
+        "candidate": login(api, "candidate@teamified.local", "Candidate123!"),
+        "recruiter": login(api, "recruiter@teamified.local", "Recruiter123!"),
+    }
+
+
+def test_the_seeded_candidate_sees_each_application_once_with_its_interview_result_and_history(api, seeded):
+    items = api("GET", "/applications/me", token=seeded["candidate"]).json()["data"]["items"]
+    mine = {item["posting"]["title"]: item for item in items}
+    assert len(items) == len(mine) == len(HISTORIES)
+    for title, history in HISTORIES.items():
+        item, status = mine[title], history[-1]
+        assert item["application"]["status"] == status, title
+        assert item["interview"]["status"] == INTERVIEW_STATUS.get(status, "completed"), title
+        assert (item["result"] is not None) == (item["interview"]["status"] == "completed"), title
+        detail = api("GET", f"/applications/{item['application']['id']}", token=seeded["candidate"]).json()["data"]
+        assert [event["to_status"] for event in detail["events"]] == history, title
+        assert all(event["note"] is None and event["changed_by"] is None for event in detail["events"]), title
+    scores = {title: mine[title]["result"]["overall_score"] for title in ("Full Stack Developer", "Data Engineer", "Junior JavaScript Developer")}
+    assert scores["Full Stack Developer"] > scores["Data Engineer"] > scores["Junior JavaScript Developer"]
+
+
+def test_the_seeded_recruiter_lists_each_application_on_its_posting_with_score_notes_and_movers(api, seeded):
+    recruiter_id = api("GET", "/auth/me", token=seeded["recruiter"]).json()["data"]["user"]["id"]
+    for title, history in HISTORIES.items():
+        listed = api("GET", "/applications/", token=seeded["recruiter"], params={"job_posting_id": str(posting_id(title))}).json()["data"]
+        [item] = [i for i in listed["items"] if i["candidate"]["email"] == "candidate@teamified.local"]
+        assert item["application"]["status"] == history[-1], title
+        assert (item["overall_score"] is not None) == ("interview_completed" in history), title
+        detail = api("GET", f"/applications/{item['application']['id']}", token=seeded["recruiter"]).json()["data"]
+        movers = {event["to_status"]: event["changed_by"] for event in detail["events"]}
+        assert movers.get("interview_completed") is None and movers.get("under_review", recruiter_id) == recruiter_id, title
+    offered = api(
+        "GET", "/applications/", token=seeded["recruiter"], params={"status": "offered", "job_posting_id": str(posting_id("Full Stack Developer"))}
+    )
+    [item] = offered.json()["data"]["items"]
+    events = api("GET", f"/applications/{item['application']['id']}", token=seeded["recruiter"]).json()["data"]["events"]
+    assert events[-1]["note"].startswith("Strong across the stack") and events[-1]["changed_by"] == recruiter_id
