@@ -61,8 +61,11 @@ class Caller:
 
 @lru_cache
 def _jwks_client() -> jwt.PyJWKClient:
-    url = get_settings().supabase_url.rstrip("/") + "/auth/v1/.well-known/jwks.json"
-    return jwt.PyJWKClient(url, cache_jwk_set=True, lifespan=600, timeout=5)
+    """The project's published keys, fetched again after 10 minutes, or sooner when a token names a
+    kid they lack (a rotation), at most once per cooldown (so forged kids cannot flood Supabase)."""
+    settings = get_settings()
+    url = settings.supabase_url.rstrip("/") + "/auth/v1/.well-known/jwks.json"
+    return jwt.PyJWKClient(url, cache_jwk_set=True, lifespan=600, timeout=5, cooldown_duration=settings.supabase_jwks_refresh_cooldown_s)
 
 
 def verify_access_token(token: str) -> dict[str, Any]:

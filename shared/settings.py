@@ -27,6 +27,7 @@ class Settings(BaseSettings):
     supabase_anon_key: SecretStr = SecretStr("")
     supabase_service_role_key: SecretStr = SecretStr("")
     supabase_jwt_secret: SecretStr = SecretStr("")
+    supabase_jwks_refresh_cooldown_s: float = Field(default=30.0, ge=0)  # least time between JWKS fetches forced by an unknown kid
 
     cors_allow_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["http://localhost:3000", "http://127.0.0.1:3000"])
     log_level: str = "INFO"

@@ -48,4 +48,7 @@ def run(port: int, host: str = "127.0.0.1") -> None:
     """Serve in the foreground (Ctrl-C stops)."""
     import uvicorn
 
+    from local.supabase_standin.tokens import signing_keys
+
+    signing_keys()  # a bad STANDIN_JWT_SIGNING or signing keys file stops the start, not the first login
     uvicorn.run(create_app(), host=host, port=port, log_level="warning", access_log=False)

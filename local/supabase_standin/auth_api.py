@@ -18,7 +18,7 @@ from starlette.routing import Route
 from local.supabase_standin import db, hooks
 from local.supabase_standin.config import get_config
 from local.supabase_standin.errors import API_VERSION_HEADER, AuthApiError
-from local.supabase_standin.tokens import InvalidToken, Principal, decode, mint_access_token, new_refresh_token, principal_from
+from local.supabase_standin.tokens import InvalidToken, Principal, decode, mint_access_token, new_refresh_token, principal_from, signing_keys
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 6  # GoTrue's default; the product enforces its own stronger policy before calling
@@ -365,7 +365,7 @@ def health(request: Request, body: dict[str, Any]) -> Response:
 
 
 def jwks(request: Request, body: dict[str, Any]) -> Response:
-    return JSONResponse({"keys": []}, headers={"Cache-Control": "public, max-age=600"})
+    return JSONResponse({"keys": signing_keys().published()}, headers={"Cache-Control": "public, max-age=600"})
 
 
 def endpoint(func: Callable[[Request, dict[str, Any]], Response]) -> Callable[[Request], Awaitable[Response]]:

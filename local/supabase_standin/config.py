@@ -1,6 +1,10 @@
 """Configuration of the stand-in, from the same environment variables the functions use, and the
 Auth settings of supabase/config.toml (the file the Supabase CLI applies to a real project), so
-sign-up and Auth hooks behave locally as configured for production."""
+sign-up and Auth hooks behave locally as configured for production.
+
+`STANDIN_JWT_SIGNING` chooses how user access tokens are signed: `HS256` (the default, the legacy
+JWT secret) or `ES256` (asymmetric signing keys, as new hosted projects do), with the keys in
+`STANDIN_SIGNING_KEYS_PATH` (default `.local/signing_keys.json`, git-ignored, created on first use)."""
 
 from __future__ import annotations
 
@@ -11,9 +15,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from local.paths import REPO_ROOT
+from local.paths import LOCAL_DIR, REPO_ROOT
 
 SUPABASE_CONFIG_TOML = REPO_ROOT / "supabase" / "config.toml"
+SIGNING_KEYS_JSON = LOCAL_DIR / "signing_keys.json"
+JWT_SIGNING_ALGORITHMS = ("HS256", "ES256")
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,8 @@ class StandinConfig:
     email_provider_enabled: bool = True  # [auth.email] enable_signup (GoTrue: GOTRUE_EXTERNAL_EMAIL_ENABLED)
     password_verification_hook: str | None = None  # [auth.hook.password_verification_attempt] uri, when enabled
     refresh_token_reuse_interval: int = 10  # seconds; GoTrue's GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL (10 on hosted projects)
+    jwt_signing: str = "HS256"  # user access tokens: HS256 with jwt_secret, or ES256 with the signing keys
+    signing_keys_path: Path = SIGNING_KEYS_JSON  # [auth] signing_keys_path (GoTrue: GOTRUE_JWT_KEYS), for ES256
 
     @property
     def issuer(self) -> str:
@@ -45,6 +53,14 @@ def auth_settings(path: Path) -> dict[str, Any]:
     }
 
 
+def jwt_signing(value: str) -> str:
+    """The signing algorithm of user access tokens named by STANDIN_JWT_SIGNING."""
+    algorithm = value.strip().upper()
+    if algorithm not in JWT_SIGNING_ALGORITHMS:
+        raise ValueError(f"STANDIN_JWT_SIGNING must be one of {', '.join(JWT_SIGNING_ALGORITHMS)}, not {value!r}")
+    return algorithm
+
+
 @lru_cache
 def get_config() -> StandinConfig:
     return StandinConfig(
@@ -55,5 +71,7 @@ def get_config() -> StandinConfig:
         access_token_ttl=int(os.environ.get("STANDIN_ACCESS_TOKEN_TTL", "3600")),
         bcrypt_rounds=int(os.environ.get("STANDIN_BCRYPT_ROUNDS", "10")),
         refresh_token_reuse_interval=int(os.environ.get("STANDIN_REFRESH_TOKEN_REUSE_INTERVAL", "10")),
+        jwt_signing=jwt_signing(os.environ.get("STANDIN_JWT_SIGNING", "HS256")),
+        signing_keys_path=Path(os.environ.get("STANDIN_SIGNING_KEYS_PATH", str(SIGNING_KEYS_JSON))),
         **auth_settings(Path(os.environ.get("STANDIN_SUPABASE_CONFIG", str(SUPABASE_CONFIG_TOML)))),
     )

@@ -8,7 +8,8 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -50,13 +51,14 @@ def stack_env(stack_db) -> dict[str, str]:
     return {**env, "REGISTER_LIMIT_PER_HOUR": "100000", "STANDIN_BCRYPT_ROUNDS": "4"}
 
 
-@pytest.fixture(scope="session")
-def gateway_url(stack_env, supabase_url) -> Iterator[str]:
+@contextmanager
+def serve_gateway(env: dict[str, str]) -> Iterator[str]:
+    """The functions behind the gateway, as a child process with env, on a free port; yields its URL."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "local", "gateway", "--port", str(port), "--no-scheduler"],
         cwd=REPO_ROOT,
-        env={**os.environ, **stack_env},
+        env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -69,15 +71,15 @@ def gateway_url(stack_env, supabase_url) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-@pytest.fixture(scope="session")
-def supabase_url(stack_env) -> Iterator[str]:
-    """The Auth + Storage stand-in on the port reserved in stack_env."""
-    url = stack_env["SUPABASE_URL"]
+@contextmanager
+def serve_standin(env: dict[str, str]) -> Iterator[str]:
+    """The Auth + Storage stand-in, as a child process with env, on the port of env's SUPABASE_URL."""
+    url = env["SUPABASE_URL"]
     port = url.rsplit(":", 1)[1]
     process = subprocess.Popen(
         [sys.executable, "-m", "local", "standin", "--port", port],
         cwd=REPO_ROOT,
-        env={**os.environ, **stack_env},
+        env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
     )
     try:
@@ -88,12 +90,24 @@ def supabase_url(stack_env) -> Iterator[str]:
         process.wait(timeout=10)
 
 
-PASSWORD = "Str0ng!Pass"
+@pytest.fixture(scope="session")
+def gateway_url(stack_env, supabase_url) -> Iterator[str]:
+    with serve_gateway(stack_env) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
-def api(gateway_url):
-    """Call a function over the gateway: api(method, "/resumes/upload", token=..., json=...)."""
+def supabase_url(stack_env) -> Iterator[str]:
+    """The Auth + Storage stand-in on the port reserved in stack_env."""
+    with serve_standin(stack_env) as url:
+        yield url
+
+
+PASSWORD = "Str0ng!Pass"
+
+
+def api_caller(gateway_url: str) -> Callable[..., httpx.Response]:
+    """call(method, path, token=None, **httpx kwargs) against the gateway at gateway_url."""
 
     def call(method: str, path: str, token: str | None = None, **kwargs) -> httpx.Response:
         headers = kwargs.pop("headers", {})
@@ -105,13 +119,25 @@ def api(gateway_url):
 
 
 @pytest.fixture(scope="session")
+def api(gateway_url):
+    """Call a function over the gateway: api(method, "/resumes/upload", token=..., json=...)."""
+    return api_caller(gateway_url)
+
+
+@pytest.fixture(scope="session")
 def make_user(stack_env, supabase_url, api):
     """Create an account with a role through the Auth admin API and log it in over the gateway;
     returns {id, email, token}."""
+    return user_maker(supabase_url, stack_env["SUPABASE_SERVICE_ROLE_KEY"], api)
+
+
+def user_maker(supabase_url: str, service_role_key: str, api: Callable[..., httpx.Response]) -> Callable[..., dict]:
+    """make(role, full_name): an account created through the stand-in's Auth admin API and logged
+    in with `api` (a gateway caller); returns {id, email, token}."""
     from supabase import ClientOptions, create_client
 
     options = ClientOptions(auto_refresh_token=False, persist_session=False)
-    admin = create_client(supabase_url, stack_env["SUPABASE_SERVICE_ROLE_KEY"], options=options)
+    admin = create_client(supabase_url, service_role_key, options=options)
 
     def make(role: str = "candidate", full_name: str = "Test Person") -> dict:
         email = f"{role}-{uuid.uuid4().hex[:10]}@example.com"

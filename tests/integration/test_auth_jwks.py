@@ -20,16 +20,24 @@ def signing_key():
     return ec.generate_private_key(ec.SECP256R1())
 
 
+def public_jwk(private_key, kid):
+    return {**jwt.algorithms.ECAlgorithm.to_jwk(private_key.public_key(), as_dict=True), "kid": kid, "alg": "ES256", "use": "sig"}
+
+
 @pytest.fixture
-def jwks_server(signing_key, monkeypatch):
-    public_jwk = json.loads(jwt.algorithms.ECAlgorithm.to_jwk(signing_key.public_key()))
-    public_jwk.update({"kid": "key-1", "alg": "ES256", "use": "sig"})
+def published(signing_key):
+    """The keys the server publishes; a test may add some (a rotation)."""
+    return [public_jwk(signing_key, "key-1")]
+
+
+@pytest.fixture
+def jwks_server(published, monkeypatch):
     hits = []
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
             hits.append(self.path)
-            body = json.dumps({"keys": [public_jwk]}).encode()
+            body = json.dumps({"keys": published}).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -73,3 +81,25 @@ def test_unknown_key_id_is_refused(jwks_server, signing_key):
     token = jwt.encode(_claims(), signing_key, algorithm="ES256", headers={"kid": "missing"})
     with pytest.raises(Unauthorized):
         auth.verify_access_token(token)
+
+
+def test_a_key_published_after_the_keys_were_cached_is_fetched_when_a_token_names_it(jwks_server, signing_key, published, monkeypatch):
+    """A rotation: the first token caches the key set; a token signed by a newly published key makes
+    the verifier fetch the set again (no cooldown configured here)."""
+    monkeypatch.setenv("SUPABASE_JWKS_REFRESH_COOLDOWN_S", "0")
+    get_settings.cache_clear()
+    auth.verify_access_token(jwt.encode(_claims(), signing_key, algorithm="ES256", headers={"kid": "key-1"}))
+    rotated = ec.generate_private_key(ec.SECP256R1())
+    published.append(public_jwk(rotated, "key-2"))
+    assert auth.verify_access_token(jwt.encode(_claims(), rotated, algorithm="ES256", headers={"kid": "key-2"}))["aud"] == "authenticated"
+    assert len(jwks_server) == 2
+
+
+def test_unknown_kids_fetch_the_keys_again_at_most_once_per_cooldown(jwks_server, signing_key):
+    """Tokens naming made-up kids cannot make every request fetch the JWKS from Supabase: within the
+    default 30 s after a fetch, an unknown kid is refused from the cached set."""
+    auth.verify_access_token(jwt.encode(_claims(), signing_key, algorithm="ES256", headers={"kid": "key-1"}))
+    for kid in ("made-up-1", "made-up-2"):
+        with pytest.raises(Unauthorized):
+            auth.verify_access_token(jwt.encode(_claims(), signing_key, algorithm="ES256", headers={"kid": kid}))
+    assert len(jwks_server) == 1
