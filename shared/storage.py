@@ -13,14 +13,21 @@ from storage3.types import URLOptions
 from storage3.utils import StorageException
 
 from shared.errors import AppError, NotFound, PayloadTooLarge, ServiceUnavailable, ValidationFailed
+from shared.storage_keys import VALID_KEY
 from supabase import Client
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 
+class InvalidPath(ValidationFailed):
+    """The file path is not valid."""
+
+
 def _translate(exc: Exception) -> AppError:
     status = str(getattr(exc, "status", ""))
+    if getattr(exc, "code", None) == "InvalidKey":
+        return InvalidPath()
     if status in {"404", "400"} and "not found" in str(getattr(exc, "message", exc)).lower():
         return NotFound("The file was not found.")
     if status == "413":
@@ -30,10 +37,6 @@ def _translate(exc: Exception) -> AppError:
     if status in {"401", "403"}:
         return NotFound("The file was not found.")
     return ServiceUnavailable("File storage is temporarily unavailable.")
-
-
-class InvalidPath(ValidationFailed):
-    """The file path is not valid."""
 
 
 def _call(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -47,7 +50,15 @@ def _call(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         raise InvalidPath() from exc
 
 
+def _refuse_invalid_key(path: str) -> None:
+    """Keys storage-api would refuse with `InvalidKey` (build keys with shared.storage_keys) are
+    refused here, before any request."""
+    if not VALID_KEY.match(path):
+        raise InvalidPath()
+
+
 def upload(client: Client, bucket: str, path: str, data: bytes, content_type: str) -> None:
+    _refuse_invalid_key(path)
     _call(client.storage.from_(bucket).upload, path, data, {"content-type": content_type, "upsert": "false"})
 
 
@@ -70,5 +81,6 @@ def signed_url(client: Client, bucket: str, path: str, expires_in: int, *, downl
 
 
 def signed_upload_url(client: Client, bucket: str, path: str) -> dict[str, str]:
+    _refuse_invalid_key(path)
     result = _call(client.storage.from_(bucket).create_signed_upload_url, path)
     return {"upload_url": result["signed_url"], "token": result["token"], "path": path}

@@ -16,7 +16,12 @@ ParsingStatus = Literal["pending", "processing", "completed", "failed"]
 
 
 class UploadUrlRequest(BaseModel):
-    file_name: Text = Field(min_length=1, max_length=200, description="The file's name; its extension must be .pdf, .docx or .txt.")
+    file_name: Text = Field(
+        min_length=1,
+        max_length=200,
+        description="The file's name, kept as the resume's `file_name` (any characters but path separators, `..` and control characters);"
+        " its extension must be .pdf or .docx.",
+    )
     content_type: Text = Field(min_length=1, max_length=200)
     file_size: int = Field(ge=0, description="Size in bytes, checked against the upload limit.")
 
@@ -24,12 +29,14 @@ class UploadUrlRequest(BaseModel):
 class UploadUrl(BaseModel):
     upload_url: str = Field(description="PUT the file's bytes here (Supabase Storage signed upload URL).")
     token: str
-    path: str = Field(description="Object path in the resumes bucket; the upload creates the resume.")
+    path: str = Field(
+        description="Object path in the resumes bucket, built from a storage-safe (ASCII) form of the file name; the upload creates the resume."
+    )
 
 
 class Resume(BaseModel):
     id: UUID
-    file_name: str
+    file_name: str = Field(description="The file's name as the candidate uploaded it.")
     file_size: int
     mime_type: str | None
     parsing_status: ParsingStatus

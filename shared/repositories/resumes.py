@@ -1,5 +1,5 @@
 """Resume rows: reads by id, path or owner, the feedback summary shown with a resume, deletion,
-the active version and parsing status."""
+the active version and parsing status, and the names recorded for uploads to come."""
 
 from __future__ import annotations
 
@@ -26,6 +26,15 @@ class DeletedResume:
     candidate_id: str
     storage_path: str
     was_active: bool
+
+
+def name_upload(conn: Connection, storage_path: str, candidate_id: str, file_name: str) -> None:
+    """Record the name the candidate gave the file about to be uploaded to `storage_path`; the
+    upload trigger moves it into the resume row (service role: private.resume_upload_names)."""
+    conn.execute(
+        "insert into private.resume_upload_names (storage_path, candidate_id, file_name) values (%s, %s, %s)",
+        [storage_path, candidate_id, file_name],
+    )
 
 
 def by_path(conn: Connection, storage_path: str) -> Resume | None:

@@ -14,6 +14,7 @@ BATCH_FUNCTIONS = frozenset(
         "clear_outbox_bodies",
         "delete_old_rate_limit_counters",
         "delete_old_login_failures",
+        "delete_old_resume_upload_names",
     }
 )
 

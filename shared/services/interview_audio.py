@@ -18,6 +18,7 @@ from shared.ai.models import AIUsage
 from shared.errors import AIFailed, AppError, AudioInvalid, NotFound, PayloadTooLarge, TranscriptionFailed
 from shared.logs import logger
 from shared.settings import get_settings
+from shared.storage_keys import VALID_KEY
 from shared.supabase_clients import service_client, user_client
 
 BUCKET = "audio"
@@ -25,7 +26,8 @@ MAX_INLINE_AUDIO_BYTES = 4 * 1024 * 1024
 MIN_WAV_SAMPLE_RATE = 16000
 MIN_AUDIO_SECONDS = 0.1
 # Object keys are taken literally: no percent-escapes (storage3 would decode `%2e%2e` to `..`),
-# backslashes or control characters, and no empty, `.` or `..` segments.
+# backslashes or control characters, and no empty, `.` or `..` segments; and a key storage-api
+# could not have stored (shared.storage_keys.VALID_KEY) is not in the bucket.
 _UNSAFE_PATH = re.compile(r"[%\\\x00-\x1f\x7f]|(^|/)\.{0,2}(/|$)")
 FORMATS = {"wav": "audio/wav", "webm": "audio/webm", "ogg": "audio/ogg", "opus": "audio/opus", "mp3": "audio/mpeg", "mpeg": "audio/mpeg"}
 
@@ -75,7 +77,7 @@ def answer_audio(
 ) -> tuple[bytes, str, str | None]:
     """The answer's bytes, format and stored path (for an uploaded object)."""
     if audio_path is not None:
-        if audio_path.split("/", 1)[0] != caller_id or _UNSAFE_PATH.search(audio_path):
+        if audio_path.split("/", 1)[0] != caller_id or _UNSAFE_PATH.search(audio_path) or not VALID_KEY.match(audio_path):
             raise AudioInvalid("The audio file was not found in your folder.")
         try:
             data = storage.download(user_client(access_token), BUCKET, audio_path)

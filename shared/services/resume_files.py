@@ -1,24 +1,32 @@
 """Resume files: what may be uploaded (name, extension, declared type, magic bytes, size, and for
-a DOCX what its archive expands to) and the text inside a PDF or DOCX, read within limits (PDF
-pages, archive size and ratio, text length) so a hostile file costs little. Pure functions; no
-I/O beyond the bytes handed in."""
+a DOCX what its archive expands to), the object key a resume is stored under, and the text inside
+a PDF or DOCX, read within limits (PDF pages, archive size and ratio, text length) so a hostile
+file costs little. Pure functions; no I/O beyond the bytes handed in."""
 
 from __future__ import annotations
 
 import io
 import re
+import unicodedata
 import zipfile
 import zlib
 from dataclasses import dataclass
 
 from shared.errors import PayloadTooLarge, ValidationFailed
 from shared.settings import get_settings
+from shared.storage_keys import key_segment
 
 MAX_RESUME_BYTES = 10 * 1024 * 1024
 PDF_TYPE = "application/pdf"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 TYPES_BY_EXTENSION = {"pdf": PDF_TYPE, "docx": DOCX_TYPE}
-_SAFE_NAME = re.compile(r"^[\w.\- ()\[\]]+$", re.UNICODE)
+MAX_NAME_LENGTH = 200
+# What a file name may not hold (besides `..`): path separators, control characters (C0, DEL, C1,
+# line and paragraph separators), the bidirectional controls that make a name display as another
+# one, and lone surrogates (bytes that were not UTF-8).
+# Everything else is a real-world name (`résumé [final].pdf`, `CV #2, 2026.docx`): the name is
+# kept as data and only a storage-safe form of it goes into the object key.
+_REFUSED_IN_NAME = re.compile(r"[/\\\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 MAX_ARCHIVE_MEMBERS = 1000  # a Word document has a few dozen parts
 READABLE_COMPRESSION = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}  # what Word writes; the only ones read
 
@@ -42,11 +50,11 @@ class ResumeFile:
 
 def check_resume_name(file_name: str, declared_type: str | None, size: int) -> ResumeFile:
     """Validate what the client declares before any byte is stored (also used for signed uploads)."""
-    name = (file_name or "").strip()
-    if not name or len(name) > 200 or "/" in name or "\\" in name or ".." in name or "\x00" in name:
-        raise ValidationFailed("The file name is not allowed.", details={"field": "file_name"})
-    if not _SAFE_NAME.match(name):
-        raise ValidationFailed("The file name contains characters that are not allowed.", details={"field": "file_name"})
+    name = unicodedata.normalize("NFC", (file_name or "").strip())
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise ValidationFailed(f"The file name must be 1 to {MAX_NAME_LENGTH} characters long.", details={"field": "file_name"})
+    if _REFUSED_IN_NAME.search(name) or ".." in name:
+        raise ValidationFailed("The file name may not contain path separators, '..' or control characters.", details={"field": "file_name"})
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in TYPES_BY_EXTENSION:
         raise ValidationFailed("Only PDF and DOCX resumes are accepted.", details={"field": "file_name"})
@@ -58,6 +66,13 @@ def check_resume_name(file_name: str, declared_type: str | None, size: int) -> R
     if size > MAX_RESUME_BYTES:
         raise PayloadTooLarge("Resumes are limited to 10 MB.")
     return ResumeFile(file_name=name, extension=extension, content_type=expected, size=size)
+
+
+def storage_path(candidate_id: str, file_name: str, folder: str) -> str:
+    """The object key of a resume: `<candidate id>/<folder>/<storage-safe form of the name>`. The
+    owner folder is what Storage RLS and the upload trigger check, the (random) folder keeps
+    versions with the same name apart, and the last segment stays readable."""
+    return f"{candidate_id}/{folder}/{key_segment(file_name, fallback='resume')}"
 
 
 def detect_type(data: bytes) -> str | None:

@@ -1,6 +1,8 @@
 """Resumes: upload (direct or by signed URL), listing, reading with parsed data and feedback,
 download links, deletion, the active version, and recruiter re-parsing. Files are stored through
-Storage as the candidate, so Storage RLS applies and the upload trigger creates the row."""
+Storage as the candidate, so Storage RLS applies and the upload trigger creates the row. Keys are
+built from a storage-safe form of the file name; the name itself is recorded for the trigger, so
+`résumé [final].pdf` is stored under `.../resume_final.pdf` and listed as `résumé [final].pdf`."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from shared.logs import logger
 from shared.models.resumes import DownloadUrl, ReparseQueued, Resume, ResumeDetail, UploadUrl, UploadUrlRequest
 from shared.queue import enqueue, subject_key
 from shared.repositories import resumes as rows
-from shared.services.resume_files import check_resume_bytes, check_resume_name
+from shared.services.resume_files import ResumeFile, check_resume_bytes, check_resume_name, storage_path
 from shared.settings import get_settings
 from shared.supabase_clients import service_client, user_client
 
@@ -23,10 +25,13 @@ BUCKET = "resumes"
 DOWNLOAD_URL_SECONDS = 300
 
 
-def _new_path(caller: Caller, file_name: str) -> str:
-    # <candidate id>/<random folder>/<name>: the owner folder is what Storage RLS checks, the
-    # random folder keeps versions with the same name apart, and the last segment stays readable.
-    return f"{caller.user_id}/{uuid.uuid4().hex}/{file_name}"
+def _new_path(caller: Caller, checked: ResumeFile) -> str:
+    """A new object key for the caller's upload, built from a storage-safe form of the name, with
+    the name itself recorded for the upload trigger to put on the resume row."""
+    path = storage_path(caller.user_id, checked.file_name, uuid.uuid4().hex)
+    with service_transaction() as conn:
+        rows.name_upload(conn, path, caller.user_id, checked.file_name)
+    return path
 
 
 def _count_upload(caller: Caller) -> None:
@@ -38,7 +43,7 @@ def upload(caller: Caller, file: UploadedFile) -> Resume:
     Uploads (direct and by URL together) are limited per candidate per hour."""
     _count_upload(caller)
     checked = check_resume_bytes(file.file_name, file.content_type, file.data)
-    path = _new_path(caller, checked.file_name)
+    path = _new_path(caller, checked)
     storage.upload(user_client(caller.access_token), BUCKET, path, file.data, checked.content_type)
     with user_transaction(caller.claims) as conn:
         resume = rows.by_path(conn, path)
@@ -53,7 +58,7 @@ def upload_url(caller: Caller, request: UploadUrlRequest) -> UploadUrl:
     content). Counts as an upload for the hourly limit."""
     _count_upload(caller)
     checked = check_resume_name(request.file_name, request.content_type, request.file_size)
-    signed = storage.signed_upload_url(user_client(caller.access_token), BUCKET, _new_path(caller, checked.file_name))
+    signed = storage.signed_upload_url(user_client(caller.access_token), BUCKET, _new_path(caller, checked))
     return UploadUrl.model_validate(signed)
 
 

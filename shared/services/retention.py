@@ -35,6 +35,9 @@ RULES = (
     # day no decision reads these rows any more.
     Rule("rate_limit_counters", "delete_old_rate_limit_counters", timedelta(days=1)),
     Rule("login_failures", "delete_old_login_failures", timedelta(days=1)),
+    # Names recorded for resume uploads: a signed upload URL is valid for two hours, so after a day
+    # the upload is never coming (and the name is personal data).
+    Rule("resume_upload_names", "delete_old_resume_upload_names", timedelta(days=1)),
 )
 
 

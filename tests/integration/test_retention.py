@@ -1,6 +1,7 @@
 """Retention (issue 15.3): the daily retention-cleanup function removes exactly what is old
 (finished jobs after 14 days, outbox bodies after 30 and rows after 90 days, rate-limit and
-login-failure rows after a day), in bounded batches, within its time. None of it existed before."""
+login-failure rows and unused resume upload names after a day), in bounded batches, within its
+time. None of it existed before."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from local import gateway, schedule
 from shared.queue import PermanentJobError
 from shared.services import outbox, retention
+from tests.rls import create_user
 
 RETENTION_FUNCTIONS = (
     "private.delete_finished_jobs(interval, integer)",
@@ -18,6 +20,7 @@ RETENTION_FUNCTIONS = (
     "private.delete_old_outbox_messages(interval, integer)",
     "private.delete_old_rate_limit_counters(interval, integer)",
     "private.delete_old_login_failures(interval, integer)",
+    "private.delete_old_resume_upload_names(interval, integer)",
 )
 
 
@@ -60,6 +63,13 @@ def old_and_new(admin_conn):
         " ('old', 2, now() - interval '2 days', null), ('old-lock-over', 5, now() - interval '2 days', now() - interval '47 hours'),"
         " ('locked', 5, now() - interval '2 days', now() + interval '10 minutes'), ('recent', 1, now() - interval '5 minutes', null)"
     )
+    candidate = create_user(admin_conn, "candidate")
+    admin_conn.execute(
+        "insert into private.resume_upload_names (storage_path, candidate_id, file_name, created_at) values"
+        " (%(c)s || '/old/cv.pdf', %(c)s::uuid, 'old.pdf', now() - interval '2 days'),"
+        " (%(c)s || '/new/cv.pdf', %(c)s::uuid, 'new.pdf', now() - interval '1 hour')",
+        {"c": candidate},
+    )
 
 
 def test_retention_removes_exactly_what_is_old_and_keeps_the_rest(app_env, admin_conn, old_and_new):
@@ -73,6 +83,7 @@ def test_retention_removes_exactly_what_is_old_and_keeps_the_rest(app_env, admin
         "outbox_bodies": 1,
         "rate_limit_counters": 1,
         "login_failures": 2,
+        "resume_upload_names": 1,
     }
     assert result["complete"] is True
     jobs = [row["dedupe_key"] for row in admin_conn.execute("select dedupe_key from private.jobs order by id")]
@@ -85,6 +96,7 @@ def test_retention_removes_exactly_what_is_old_and_keeps_the_rest(app_env, admin
     assert [r["subject"] for r in admin_conn.execute("select subject from private.rate_limit_counters")] == ["current"]
     kept = {r["account_key"] for r in admin_conn.execute("select account_key from private.login_failures")}
     assert kept == {"locked", "recent"}
+    assert [r["file_name"] for r in admin_conn.execute("select file_name from private.resume_upload_names")] == ["new.pdf"]
 
     again = handler({"source": "aws.events"}, gateway.LambdaContext("retention-cleanup", timeout_s=300))
     assert set(again["removed"].values()) == {0}
@@ -100,7 +112,7 @@ def test_each_call_removes_one_bounded_batch_and_the_run_loops_until_none_is_lef
         add_job(admin_conn, f"old-{n}", "succeeded", 20)
     run = retention.run(batch_size=3)
     assert run.removed["finished_jobs"] == 8 and run.complete
-    assert run.batches == 3 + 4  # 3 + 3 + 2 for jobs, one (empty) batch for each other rule
+    assert run.batches == 3 + 5  # 3 + 3 + 2 for jobs, one (empty) batch for each other rule
     assert admin_conn.execute("select count(*) as n from private.jobs").fetchone()["n"] == 0
 
 

@@ -72,6 +72,29 @@ def test_a_newer_upload_becomes_the_active_resume(database, admin_conn, candidat
     assert len(jobs(admin_conn, "resume.process")) == 2
 
 
+def test_an_upload_takes_the_name_recorded_for_its_key_and_uses_it_once(database, admin_conn, candidate):
+    """Issue 22: keys hold only a storage-safe form of the name; the name the candidate gave is
+    recorded by the API for that key, and the trigger moves it onto the resume row."""
+    key = f"{candidate}/f1/resume_final.pdf"
+    admin_conn.execute(
+        "insert into private.resume_upload_names (storage_path, candidate_id, file_name) values (%s, %s, 'résumé [final].pdf')", [key, candidate]
+    )
+    upload(database, candidate, "resumes", key)
+    upload(database, candidate, "resumes", f"{candidate}/f2/plain.pdf")  # no name recorded: the key's last segment
+    names = admin_conn.execute("select storage_path, file_name from public.resumes where candidate_id = %s order by storage_path", [candidate])
+    assert [(r["storage_path"], r["file_name"]) for r in names] == [(key, "résumé [final].pdf"), (f"{candidate}/f2/plain.pdf", "plain.pdf")]
+    assert admin_conn.execute("select count(*) as n from private.resume_upload_names").fetchone()["n"] == 0
+
+
+def test_a_name_is_only_recorded_for_a_key_in_its_candidates_folder(admin_conn, candidate):
+    other = create_user(admin_conn, "candidate")
+    with pytest.raises(psycopg.errors.CheckViolation):
+        admin_conn.execute(
+            "insert into private.resume_upload_names (storage_path, candidate_id, file_name) values (%s, %s, 'x.pdf')",
+            [f"{other}/f/x.pdf", candidate],
+        )
+
+
 def test_uploads_into_other_buckets_are_ignored(database, admin_conn, candidate):
     upload(database, candidate, "audio", f"{candidate}/answer.webm")
     assert admin_conn.execute("select count(*) as n from public.resumes").fetchone()["n"] == 0

@@ -1,5 +1,6 @@
 import io
 import os
+import re
 
 import pytest
 
@@ -40,6 +41,57 @@ def test_valid_uploads_pass_with_their_real_type():
 def test_bad_uploads_are_refused(name, declared, data, error):
     with pytest.raises(error):
         resume_files.check_resume_bytes(name, declared, data)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "résumé [final].pdf",  # accents and brackets (issue 22)
+        "Lebenslauf Müller.docx",
+        "履歷表.pdf",
+        "John's CV #2, 2026 (v3) & more.pdf",
+        "🚀 CV.pdf",
+    ],
+)
+def test_real_world_names_are_accepted_as_given(name):
+    assert resume_files.check_resume_name(name, "application/pdf" if name.endswith(".pdf") else None, 10).file_name == name
+
+
+def test_a_decomposed_name_is_kept_composed():
+    assert resume_files.check_resume_name("re\u0301sume\u0301.pdf", None, 10).file_name == "résumé.pdf"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "",  # empty
+        "   ",  # blank
+        "x" * 197 + ".pdf",  # longer than 200 characters
+        "../cv.pdf",  # a path
+        "..cv.pdf",  # what `..\cv.pdf` becomes in a multipart header (a quoted pair)
+        "a\\b.pdf",  # a Windows path
+        "cv\n.pdf",  # a control character
+        "cv\x85.pdf",  # a C1 control
+        "cv\u2028.pdf",  # a line separator
+        "evil\u202efdp.docx",  # a right-to-left override, shown as another name
+        "cv\udce9.pdf",  # a lone surrogate: bytes that were not UTF-8
+    ],
+)
+def test_dangerous_names_are_refused_as_validation_errors(name):
+    with pytest.raises(ValidationFailed) as refused:
+        resume_files.check_resume_name(name, None, 10)
+    assert refused.value.details == {"field": "file_name"}
+
+
+def test_the_storage_key_of_any_accepted_name_is_valid_for_storage_api():
+    """Issue 22: the key holds a storage-safe form of the name, under the candidate's folder."""
+    storage_api_key = re.compile(r"^[A-Za-z0-9_/!.*'() &$=@;:+,?-]*$")  # src/storage/limits.ts
+    candidate = "7d5e6a4c-9a0e-4c55-8a55-2f0b6f7f1a11"
+    for name in ("résumé [final].pdf", "cv [1].pdf", "履歷表.docx", "CV #2 100%~.pdf"):
+        path = resume_files.storage_path(candidate, resume_files.check_resume_name(name, None, 10).file_name, "f0")
+        assert storage_api_key.match(path), path
+        assert path.startswith(f"{candidate}/f0/") and path.count("/") == 2
+    assert resume_files.storage_path(candidate, "résumé [final].pdf", "f0") == f"{candidate}/f0/resume_final.pdf"
 
 
 def test_oversized_upload_is_refused_before_reading():
