@@ -11,7 +11,8 @@ import httpx
 import jwt
 import pytest
 
-from supabase import create_client
+from local import postgres
+from supabase import ClientOptions, create_client
 
 PASSWORD = "Str0ng!Pass"
 
@@ -127,6 +128,9 @@ def test_wrong_password_and_unknown_email_look_the_same(auth, register):
 
 
 def test_login_refresh_rotation_and_logout(auth, register):
+    """Refresh tokens rotate; as on Supabase, the token just rotated, presented again at once (a
+    client that lost the answer), gets the session's active refresh token back; after logout no
+    token of the session refreshes."""
     email = unique_email()
     register(email=email)
     session = auth("POST", "/login", json={"email": email, "password": PASSWORD}).json()["data"]["session"]
@@ -135,10 +139,45 @@ def test_login_refresh_rotation_and_logout(auth, register):
     new_session = refreshed.json()["data"]["session"]
     assert new_session["refresh_token"] != session["refresh_token"]
     reused = auth("POST", "/refresh", json={"refresh_token": session["refresh_token"]})
+    assert reused.status_code == 200
+    assert reused.json()["data"]["session"]["refresh_token"] == new_session["refresh_token"]
+    assert auth("POST", "/logout", token=new_session["access_token"]).status_code == 200
+    for token in (new_session["refresh_token"], session["refresh_token"]):
+        after_logout = auth("POST", "/refresh", json={"refresh_token": token})
+        assert after_logout.status_code == 401 and after_logout.json()["error"]["code"] == "INVALID_REFRESH_TOKEN"
+
+
+def test_a_refresh_token_reused_after_the_reuse_interval_is_invalid(auth, register, stack_db):
+    """Supabase accepts a used refresh token again only within the reuse interval (10 s) of its
+    rotation; later it answers refresh_token_already_used, which is INVALID_REFRESH_TOKEN (401).
+    The clock is moved by ageing the used token's row, as GoTrue compares its updated_at."""
+    session = register()["session"]
+    first = auth("POST", "/refresh", json={"refresh_token": session["refresh_token"]}).json()["data"]["session"]
+    assert auth("POST", "/refresh", json={"refresh_token": first["refresh_token"]}).status_code == 200
+    with postgres.connect(stack_db) as conn:
+        conn.execute("update auth.refresh_tokens set updated_at = now() - interval '1 minute' where token = %s", [session["refresh_token"]])
+    reused = auth("POST", "/refresh", json={"refresh_token": session["refresh_token"]})
     assert reused.status_code == 401
     assert reused.json()["error"]["code"] == "INVALID_REFRESH_TOKEN"
-    assert auth("POST", "/logout", token=new_session["access_token"]).status_code == 200
-    assert auth("POST", "/refresh", json={"refresh_token": new_session["refresh_token"]}).status_code == 401
+
+
+@pytest.fixture
+def auth_admin(stack_env, supabase_url):
+    options = ClientOptions(auto_refresh_token=False, persist_session=False)
+    return create_client(supabase_url, stack_env["SUPABASE_SERVICE_ROLE_KEY"], options=options).auth.admin
+
+
+def test_refresh_while_banned_is_account_disabled_and_works_again_after_the_ban(auth, register, auth_admin):
+    """Supabase refuses a banned user's refresh with user_banned (not a token error), so the client
+    is told ACCOUNT_DISABLED (403) rather than to sign in again; a ban leaves the sessions alone, so
+    once it is lifted the same refresh token works."""
+    registered = register()
+    auth_admin.update_user_by_id(registered["user"]["id"], {"ban_duration": "1h"})
+    refused = auth("POST", "/refresh", json={"refresh_token": registered["session"]["refresh_token"]})
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "ACCOUNT_DISABLED"
+    auth_admin.update_user_by_id(registered["user"]["id"], {"ban_duration": "none"})
+    assert auth("POST", "/refresh", json={"refresh_token": registered["session"]["refresh_token"]}).status_code == 200
 
 
 def _token(claims: dict, secret: str, algorithm: str = "HS256") -> str:

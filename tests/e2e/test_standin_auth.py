@@ -56,20 +56,25 @@ def test_sign_in_get_user_and_claims(anon, create, stack_env, supabase_url):
     claims = jwt.decode(session.access_token, stack_env["SUPABASE_JWT_SECRET"], algorithms=["HS256"], audience="authenticated")
     assert claims["sub"] == signed_up.id and claims["role"] == "authenticated" and claims["email"] == address
     assert claims["iss"] == f"{supabase_url}/auth/v1" and claims["aal"] == "aal1" and claims["session_id"]
-    assert claims["user_metadata"] == {"full_name": "Sam Standin"}
+    assert claims["user_metadata"] == {"full_name": "Sam Standin", "email_verified": True}  # User.Confirm adds email_verified
     assert claims["app_metadata"] == {"provider": "email", "providers": ["email"]}
     assert client.auth.get_user(session.access_token).user.id == signed_up.id
 
 
-def test_refresh_rotates_and_a_used_token_fails(anon, create):
+def test_refresh_rotates_and_the_just_used_token_returns_the_active_one(anon, create):
+    """GoTrue (internal/tokens/service.go): refreshing rotates the token; presenting the one just
+    rotated again (the parent of the active token) answers with the active token, not an error;
+    a token GoTrue never issued is refresh_token_not_found."""
     address = email()
     create(address)
     client = anon()
     first = client.auth.sign_in_with_password({"email": address, "password": PASSWORD}).session
     second = client.auth.refresh_session(first.refresh_token).session
     assert second.refresh_token != first.refresh_token
+    again = anon().auth.refresh_session(first.refresh_token).session
+    assert again.refresh_token == second.refresh_token
     with pytest.raises(AuthApiError) as raised:
-        anon().auth.refresh_session(first.refresh_token)
+        anon().auth.refresh_session("never-issued-" + first.refresh_token)
     assert raised.value.code == "refresh_token_not_found"
 
 
