@@ -48,11 +48,12 @@ def login(credentials: Credentials) -> Envelope[AuthResult]:
 @app.post("/refresh")
 @raises(InvalidRefreshToken, AccountDisabled)
 def refresh(request: RefreshRequest) -> Envelope[SessionResult]:
-    """Exchange a refresh token (single use) for a new session."""
+    """Exchange a refresh token (it rotates) for a new session."""
     return ok(SessionResult(session=accounts.refresh(request)))
 
 
 @app.post("/logout")
+@raises(AccountDisabled)
 def logout(caller: AnyCaller) -> Envelope[LogoutResult]:
     """End every session of the caller (their refresh tokens stop working)."""
     accounts.logout(caller.access_token)

@@ -32,6 +32,11 @@ from shared.settings import get_settings
 from shared.supabase_clients import anon_auth_client, service_client
 
 BAN_FOREVER = "876000h"
+# GoTrue's refusals of a refresh token (internal/tokens/service.go): unknown, used beyond the reuse
+# interval (the session's tokens are then revoked), or its session ended or expired.
+REFRESH_REFUSALS = frozenset({"refresh_token_not_found", "refresh_token_already_used", "session_not_found", "session_expired"})
+# GoTrue's requireAuthentication on POST /logout when the session or the account is already gone.
+ALREADY_SIGNED_OUT = frozenset({"session_not_found", "user_not_found"})
 
 
 def _user_out(user: Any) -> User:
@@ -112,24 +117,39 @@ def _record_login(user: User) -> None:
 
 
 def refresh(request: RefreshRequest) -> Session:
-    """Exchange a refresh token (single use: it rotates) for a new session."""
+    """Exchange a refresh token for a new session. Supabase Auth rotates it, and tolerates a lost
+    answer: the token just rotated, presented again, gets the session's active token back, and any
+    used token still works for 10 s after its rotation (the reuse interval). A token used later is
+    InvalidRefreshToken (Supabase then revokes all the session's refresh tokens); a banned
+    (deactivated) account is AccountDisabled."""
     try:
         response = anon_auth_client().refresh_session(request.refresh_token)
     except AuthApiError as exc:
         if exc.code == "user_banned":
             raise AccountDisabled() from exc
-        raise InvalidRefreshToken() from exc
+        if exc.code in REFRESH_REFUSALS or exc.status == 400:
+            raise InvalidRefreshToken() from exc
+        raise ServiceUnavailable("The account service is unavailable.") from exc
     except AuthError as exc:
-        raise InvalidRefreshToken() from exc
+        raise ServiceUnavailable("The account service is unavailable.") from exc
     if response.session is None:
         raise InvalidRefreshToken()
     return _session_out(response.session)
 
 
 def logout(access_token: str) -> None:
-    """Revoke every refresh token of the caller's sessions."""
+    """End every session of the caller (Supabase Auth deletes them, their refresh tokens with them).
+    A session or account Auth no longer has counts as signed out, as in supabase-py's own sign_out;
+    Auth refuses a banned account's token, so its sessions stay and the answer is AccountDisabled."""
     try:
         service_client().auth.admin.sign_out(access_token, scope="global")
+    except AuthApiError as exc:
+        if exc.code == "user_banned":
+            raise AccountDisabled() from exc
+        if exc.code in ALREADY_SIGNED_OUT or exc.status in {401, 404}:
+            logger.info("sign-out of a session that had already ended")
+            return
+        raise ServiceUnavailable("The account service is unavailable.") from exc
     except AuthError as exc:
         raise ServiceUnavailable("The account service is unavailable.") from exc
 
@@ -176,8 +196,11 @@ def create_recruiter(new: NewRecruiter, caller: Caller) -> User:
 def change_recruiter(recruiter_id: str, change: RecruiterChange, caller: Caller) -> User:
     """Change the role of a recruiter of the admin's organization or (de)activate the account (others'
     are NotFound; an admin's own account is OwnAccountChange). A deactivated account is banned in
-    Auth, so it can neither log in nor refresh; a role change or deactivation also ends every
-    session of the account (a trigger on recruiters, migration 20261126000500)."""
+    Auth, so its logins are AccountDisabled. A ban leaves Auth's sessions in place (refreshes are
+    refused while it lasts, but the sessions would work again once it is lifted), so a role change
+    or deactivation ends every session of the account itself: a trigger on recruiters deletes them
+    with their refresh tokens (migration 20261126000500), which also stops the old access tokens
+    at the database session check."""
     if _admin_scope(caller, recruiter_id).target_id is None:
         raise NotFound("The recruiter was not found.")
     if recruiter_id == caller.user_id and (change.role is not None or change.is_active is not None):

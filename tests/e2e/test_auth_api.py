@@ -180,6 +180,16 @@ def test_refresh_while_banned_is_account_disabled_and_works_again_after_the_ban(
     assert auth("POST", "/refresh", json={"refresh_token": registered["session"]["refresh_token"]}).status_code == 200
 
 
+def test_logout_of_a_banned_account_is_account_disabled(auth, register, auth_admin):
+    """Supabase Auth refuses a banned user's access token on POST /logout (403 user_banned): the
+    product says ACCOUNT_DISABLED instead of failing with 503."""
+    registered = register()
+    auth_admin.update_user_by_id(registered["user"]["id"], {"ban_duration": "1h"})
+    response = auth("POST", "/logout", token=registered["session"]["access_token"])
+    assert response.status_code == 403
+    assert response.json()["error"]["code"] == "ACCOUNT_DISABLED"
+
+
 def _token(claims: dict, secret: str, algorithm: str = "HS256") -> str:
     return jwt.encode(claims, secret, algorithm=algorithm)
 
