@@ -26,11 +26,3 @@ class StorageApiError(Exception):
     def response(self) -> JSONResponse:
         body = {"statusCode": str(self.status), "code": self.code, "error": self.error, "message": self.message}
         return JSONResponse(body, status_code=500 if self.status >= 500 else 400)
-
-
-def not_found() -> StorageApiError:
-    return StorageApiError(404, "NoSuchKey", "not_found", "Object not found")
-
-
-def access_denied(message: str = "new row violates row-level security policy") -> StorageApiError:
-    return StorageApiError(403, "AccessDenied", "Unauthorized", message)
