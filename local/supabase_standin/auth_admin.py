@@ -18,7 +18,6 @@ from starlette.responses import Response
 
 from local.supabase_standin import db
 from local.supabase_standin.auth_users import (
-    DUPLICATE_EMAIL,
     USER_COLUMNS,
     Row,
     add_email_identity,
@@ -143,9 +142,11 @@ def admin_get_user(request: Request, body: dict[str, Any]) -> Response:
 
 
 def admin_update_user(request: Request, body: dict[str, Any]) -> Response:
-    """adminUserUpdate: an email already used by another user is 422 email_exists; a password
-    change logs the user out of every session (User.UpdatePassword); a ban leaves the sessions
-    alone, so they work again once the ban is lifted."""
+    """adminUserUpdate: a password change logs the user out of every session (User.UpdatePassword);
+    a ban leaves the sessions alone, so they work again once the ban is lifted. GoTrue does not
+    check that a new email is free here (unlike PUT /user): the unique index refuses it and the
+    answer is 500 unexpected_failure "Error updating user" (supabase/auth#2014 proposes 422
+    email_exists and is not merged); nothing is changed."""
     require_admin(request)
     email = check_email(body["email"]) if body.get("email") else None
     banned_for = _ban_duration(body.get("ban_duration"))
@@ -154,7 +155,7 @@ def admin_update_user(request: Request, body: dict[str, Any]) -> Response:
     with db.admin() as conn:
         user_id = str(_user_or_404(conn, request.path_params["user_id"])["id"])
         if email is not None and email_taken(conn, email, other_than=user_id):
-            raise AuthApiError(422, "email_exists", DUPLICATE_EMAIL)
+            raise AuthApiError(500, "unexpected_failure", "Error updating user")
         if body.get("role"):
             conn.execute("update auth.users set role = %s where id = %s", [str(body["role"]).strip(), user_id])
         if body.get("email_confirm") is True:
