@@ -217,16 +217,3 @@ def mint_access_token(user: dict[str, Any], session_id: str) -> tuple[str, int]:
 
 def new_refresh_token() -> str:
     return uuid.uuid4().hex[:12] + uuid.uuid4().hex
-
-
-def sign_object_url(bucket: str, name: str, expires_in: int, scope: str = "download", **extra: Any) -> str:
-    now = int(time.time())
-    claims = {"url": f"{bucket}/{name}", "scope": scope, "iat": now, "exp": now + expires_in, **extra}
-    return jwt.encode(claims, get_config().jwt_secret, algorithm="HS256")
-
-
-def verify_object_url(token: str, bucket: str, name: str, scope: str) -> dict[str, Any]:
-    claims = _decode_with_secret(token)
-    if claims.get("url") != f"{bucket}/{name}" or claims.get("scope", "download") != scope:
-        raise InvalidToken("signature does not match this object")
-    return claims

@@ -100,9 +100,18 @@ def test_in_es256_mode_api_keys_stay_hs256_and_foreign_tokens_are_refused(es256_
 
 
 def test_signed_url_tokens_stay_hs256_with_the_jwt_secret(es256_mode):
-    signed = tokens.sign_object_url("resumes", "a/cv.pdf", 60)
-    assert jwt.get_unverified_header(signed)["alg"] == "HS256"
-    assert tokens.verify_object_url(signed, "resumes", "a/cv.pdf", "download")["url"] == "resumes/a/cv.pdf"
+    """storage-api signs object URLs with the project's JWT secret, not with the Auth signing key."""
+    from starlette.requests import Request
+
+    from local.supabase_standin.storage import signed
+    from local.supabase_standin.storage.errors import StorageError
+
+    def request_with(token: str) -> Request:
+        return Request({"type": "http", "method": "GET", "path": "/", "headers": [], "query_string": f"token={token}".encode()})
+
+    token = signed._sign({"url": "resumes/a/cv.pdf", "scope": "download"}, 60)
+    assert jwt.get_unverified_header(token)["alg"] == "HS256"
+    assert signed._verify(request_with(token), "resumes", "a/cv.pdf", "download")["url"] == "resumes/a/cv.pdf"
     keys = tokens.signing_keys()
     now = int(time.time())
     es256_signed = jwt.encode(
@@ -111,8 +120,8 @@ def test_signed_url_tokens_stay_hs256_with_the_jwt_secret(es256_mode):
         algorithm="ES256",
         headers={"kid": keys.signing_kid},
     )
-    with pytest.raises(tokens.InvalidToken):
-        tokens.verify_object_url(es256_signed, "resumes", "a/cv.pdf", "download")
+    with pytest.raises(StorageError):
+        signed._verify(request_with(es256_signed), "resumes", "a/cv.pdf", "download")
 
 
 def test_a_rotation_written_to_the_key_file_is_read_at_the_next_token(es256_mode):
