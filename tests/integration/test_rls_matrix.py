@@ -138,6 +138,18 @@ def world(database, admin_conn):
         " values (%s, %s, %s, 'video/webm', 1000, now()) returning id",
         [ids["interview"], ids["a"], f"{ids['a']}/rec.webm"],
     )
+    ids["note_home"] = one(
+        "insert into public.candidate_notes (organization_id, candidate_id, author_id, body) values (%s, %s, %s, 'Strong on React') returning id",
+        [TEAMIFIED, ids["a"], ids["recruiter"]],
+    )
+    ids["note_other"] = one(
+        "insert into public.candidate_notes (organization_id, candidate_id, author_id, body) values (%s, %s, %s, 'Call back') returning id",
+        [OTHER_ORG, ids["b"], ids["outsider"]],
+    )
+    q(
+        "insert into public.assessment_reviews (organization_id, assessment_id, reviewed_by) values (%s, %s, %s)",
+        [TEAMIFIED, ids["assessment"], ids["recruiter"]],
+    )
     return ids
 
 
@@ -387,6 +399,106 @@ def attempt(database, world, who, sql, params=()):
             "denied",
         ),
         ("a", "delete from public.video_recordings where id = %s", ["recording"], "denied"),
+        # recruiter portal: notes are written by recruiters and admins of the organization, in their own name,
+        # about its candidates; review marks likewise; nobody edits or deletes them, nobody writes the pipeline rows
+        (
+            "recruiter",
+            "insert into public.candidate_notes (organization_id, candidate_id, author_id, body) values (%s, %s, %s, 'x')",
+            [TEAMIFIED, "a", "recruiter"],
+            1,
+        ),
+        (
+            "admin",
+            "insert into public.candidate_notes (organization_id, candidate_id, author_id, body) values (%s, %s, %s, 'x')",
+            [TEAMIFIED, "b", "admin"],
+            1,
+        ),
+        (
+            "recruiter",
+            "insert into public.candidate_notes (organization_id, candidate_id, author_id, body) values (%s, %s, %s, 'x')",
+            [TEAMIFIED, "c", "recruiter"],  # not a candidate of the organization (F7)
+            "denied",
+        ),
+        (
+            "recruiter",
+            "insert into public.candidate_notes (organization_id, candidate_id, author_id, body) values (%s, %s, %s, 'x')",
+            [TEAMIFIED, "a", "admin"],  # in someone else's name
+            "denied",
+        ),
+        (
+            "recruiter",
+            "insert into public.candidate_notes (organization_id, candidate_id, author_id, body) values (%s, %s, %s, 'x')",
+            [OTHER_ORG, "b", "recruiter"],  # into another organization's notes
+            "denied",
+        ),
+        (
+            "outsider",
+            "insert into public.candidate_notes (organization_id, candidate_id, author_id, body) values (%s, %s, %s, 'x')",
+            [OTHER_ORG, "a", "outsider"],
+            "denied",
+        ),
+        (
+            "viewer",
+            "insert into public.candidate_notes (organization_id, candidate_id, author_id, body) values (%s, %s, %s, 'x')",
+            [TEAMIFIED, "a", "viewer"],
+            "denied",
+        ),
+        (
+            "a",
+            "insert into public.candidate_notes (organization_id, candidate_id, author_id, body) values (%s, %s, %s, 'x')",
+            [TEAMIFIED, "a", "a"],
+            "denied",
+        ),
+        ("recruiter", "update public.candidate_notes set body = 'changed' where id = %s", ["note_home"], "denied"),
+        ("admin", "delete from public.candidate_notes where id = %s", ["note_home"], "denied"),
+        (
+            "outsider",
+            "insert into public.assessment_reviews (organization_id, assessment_id, reviewed_by) values (%s, %s, %s)",
+            [OTHER_ORG, "assessment_c", "outsider"],
+            1,
+        ),
+        (
+            "outsider",
+            "insert into public.assessment_reviews (organization_id, assessment_id, reviewed_by) values (%s, %s, %s)",
+            [OTHER_ORG, "assessment", "outsider"],  # an assessment the organization does not see (F7)
+            "denied",
+        ),
+        (
+            "viewer",
+            "insert into public.assessment_reviews (organization_id, assessment_id, reviewed_by) values (%s, %s, %s)",
+            [TEAMIFIED, "assessment", "viewer"],
+            "denied",
+        ),
+        (
+            "admin",
+            "insert into public.assessment_reviews (organization_id, assessment_id, reviewed_by) values (%s, %s, %s)",
+            [TEAMIFIED, "assessment", "recruiter"],  # in someone else's name
+            "denied",
+        ),
+        (
+            "outsider",
+            "insert into public.assessment_reviews (organization_id, assessment_id, reviewed_by, reviewed_at)"
+            " values (%s, %s, %s, now() - interval '1 year')",
+            [OTHER_ORG, "assessment_c", "outsider"],  # the time is the database's
+            "denied",
+        ),
+        ("admin", "update public.assessment_reviews set reviewed_at = now() where assessment_id = %s", ["assessment"], "denied"),
+        ("admin", "delete from public.assessment_reviews where assessment_id = %s", ["assessment"], "denied"),
+        (
+            "c",
+            "insert into public.assessment_reviews (organization_id, assessment_id, reviewed_by) values (%s, %s, %s)",
+            [OTHER_ORG, "assessment_c", "c"],
+            "denied",
+        ),
+        (
+            "admin",
+            "insert into public.organization_candidates (organization_id, candidate_id, full_name, email, last_activity_at)"
+            " values (%s, %s, 'x', 'x@example.com', now())",
+            [TEAMIFIED, "c"],
+            "denied",
+        ),
+        ("admin", "update public.organization_candidates set overall_score = 100 where candidate_id = %s", ["a"], "denied"),
+        ("admin", "delete from public.organization_candidates where candidate_id = %s", ["a"], "denied"),
         # the private schema is unreachable
         ("a", "insert into private.jobs (kind) values ('x.y')", [], "denied"),
         ("admin", "delete from private.jobs", [], "denied"),
@@ -499,3 +611,46 @@ def test_application_history_is_read_by_the_organization_and_the_candidate_only(
 def test_nobody_writes_application_history_directly(database, world, who):
     sql = "insert into public.application_events (application_id, to_status) values (%s, 'offered')"
     assert attempt(database, world, who, sql, ["application"]) == "denied"
+
+
+@pytest.mark.parametrize(
+    ("table", "id_column", "expected"),
+    [
+        (
+            "public.organization_candidates",
+            "candidate_id",
+            {
+                "anon": "denied",
+                "a": [],
+                "c": [],
+                "recruiter": ["a", "b"],
+                "viewer": ["a", "b"],
+                "admin": ["a", "b"],
+                "outsider": ["b", "c"],
+                "service": ["a", "b", "c"],
+            },
+        ),
+        (
+            "public.candidate_notes",
+            "id",
+            {"anon": "denied", "a": [], "b": [], "recruiter": ["note_home"], "viewer": ["note_home"], "outsider": ["note_other"]},
+        ),
+        ("public.assessment_reviews", "assessment_id", {"anon": "denied", "a": [], "viewer": ["assessment"], "outsider": []}),
+    ],
+)
+def test_recruiter_portal_tables_are_read_by_their_organization_only(database, world, table, id_column, expected):
+    """Issue 17: the pipeline rows, notes and review marks are each organization's own; candidates never see them."""
+    for who, wanted in expected.items():
+        found = visible(database, world, who, table, id_column=id_column)
+        assert found == ("denied" if wanted == "denied" else {world[key] for key in wanted}), (who, table, found)
+
+
+def test_pipeline_membership_is_exactly_the_tenancy_rule(admin_conn, world):
+    """organization_candidates, which the tenancy policies consult, holds (organization, candidate)
+    exactly when the candidate registered through the organization or applied to one of its postings."""
+    rows = {(str(r["organization_id"]), str(r["candidate_id"])) for r in admin_conn.execute("select * from public.organization_candidates")}
+    rule = admin_conn.execute(
+        "select organization_id, id as candidate_id from public.candidates"
+        " union select p.organization_id, a.candidate_id from public.applications a join public.job_postings p on p.id = a.job_posting_id"
+    ).fetchall()
+    assert rows == {(str(r["organization_id"]), str(r["candidate_id"])) for r in rule}
