@@ -4,6 +4,7 @@ route documents, and the one place where exceptions become status codes."""
 
 from __future__ import annotations
 
+import copy
 import inspect
 import json
 from collections.abc import Callable
@@ -99,6 +100,23 @@ def raises(*errors: type[AppError]) -> Callable[[AnyCallableT], AnyCallableT]:
         return func
 
     return mark
+
+
+def answers_with(content_type: str, description: str) -> Callable[[AnyCallableT], AnyCallableT]:
+    """Declare that the route's success body is `content_type` text (e.g. text/csv) rather than the
+    JSON envelope; its errors stay enveloped JSON. The route returns `download(...)`."""
+
+    def mark(func: AnyCallableT) -> AnyCallableT:
+        func.__api_content__ = {"description": description, "content": {content_type: {"schema": {"type": "string"}}}}  # type: ignore[attr-defined]
+        return func
+
+    return mark
+
+
+def download(body: str, content_type: str, file_name: str, headers: dict[str, str] | None = None) -> Response[str]:
+    """A text file answered as an attachment named `file_name` (the route declares `answers_with`)."""
+    disposition = {"Content-Disposition": f'attachment; filename="{file_name}"'}
+    return Response(status_code=HTTPStatus.OK, content_type=content_type, body=body, headers={**disposition, **(headers or {})})
 
 
 def also_answers(status_code: int, description: str) -> Callable[[AnyCallableT], AnyCallableT]:
@@ -269,6 +287,8 @@ def documented_responses(
     for error in errors:
         codes.setdefault(error.status_code, {})[error.code] = (error.__doc__ or "").strip()
     responses: dict[int, OpenAPIResponse] = {status_code: {"description": SUCCESS_DESCRIPTIONS.get(status_code, "OK")}}
+    if hasattr(func, "__api_content__"):  # a non-JSON body (answers_with)
+        responses[status_code] = copy.deepcopy(func.__api_content__)
     if status_code == HTTPStatus.NO_CONTENT:
         responses[status_code]["content"] = {}
     for also_status, also_description in getattr(func, "__api_also__", {}).items():

@@ -14,6 +14,7 @@ class Reply:
     status: int
     headers: dict[str, str]
     body: Any
+    text: str = ""  # the body as text (a CSV download is not JSON: then `body` is None)
 
     @property
     def data(self) -> Any:
@@ -48,8 +49,10 @@ def invoke(
         headers["authorization"] = f"Bearer {token}"
     event = build_event(method, path, query, list(headers.items()), body, source_ip=source_ip)
     status, reply_headers, payload = from_result(handler(event, LambdaContext(function_name, timeout_s=timeout_s)))
-    parsed = json.loads(payload) if payload else None
-    return Reply(status, {key.lower(): value for key, value in reply_headers}, parsed)
+    lowered = {key.lower(): value for key, value in reply_headers}
+    is_json = lowered.get("content-type", "application/json").startswith("application/json")
+    parsed = json.loads(payload) if payload and is_json else None
+    return Reply(status, lowered, parsed, payload.decode(errors="replace"))
 
 
 def access_token(

@@ -1,9 +1,10 @@
-"""Account rows: candidate and recruiter profiles, the admin's view of their organization's
-recruiters, login bookkeeping and access changes."""
+"""Account rows: candidate and recruiter profiles (a candidate's also as staff read it), the
+admin's view of their organization's recruiters, login bookkeeping and access changes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from shared.db import Connection
 
@@ -13,6 +14,18 @@ class Profile:
     id: str
     email: str
     full_name: str
+
+
+@dataclass(frozen=True)
+class CandidateProfile:
+    """A candidate's profile as staff of their organizations read it."""
+
+    id: str
+    email: str
+    full_name: str
+    phone: str | None
+    status: str
+    created_at: datetime
 
 
 @dataclass(frozen=True)
@@ -27,6 +40,12 @@ def profile(conn: Connection, user_id: str, *, staff: bool) -> Profile | None:
     table = "public.recruiters" if staff else "public.candidates"
     row = conn.execute(f"select id, email, full_name from {table} where id = %s", [user_id]).fetchone()
     return Profile(id=str(row["id"]), email=row["email"], full_name=row["full_name"]) if row else None
+
+
+def candidate_profile(conn: Connection, candidate_id: str) -> CandidateProfile | None:
+    """The candidate, if the connection's role may see them (RLS: themselves, or staff of their organizations)."""
+    row = conn.execute("select id, email, full_name, phone, status, created_at from public.candidates where id = %s", [candidate_id]).fetchone()
+    return CandidateProfile(**{**row, "id": str(row["id"])}) if row else None
 
 
 def admin_scope(conn: Connection, admin_id: str, target_id: str | None) -> AdminScope | None:

@@ -22,6 +22,7 @@ from shared.models.applications import (
     StaffApplication,
 )
 from shared.models.assessments import CandidateAssessment
+from shared.models.recruiter import CandidateApplicationHistory, PostingPipeline
 
 COLUMNS = "a.id, a.candidate_id, a.job_posting_id, a.resume_id, a.interview_id, a.status, a.cover_note, a.status_changed_at, a.created_at"
 INTERVIEW_COLUMNS = (
@@ -206,6 +207,54 @@ def for_staff(
         for row in rows
     ]
     return items, total
+
+
+def history_of_candidate(conn: Connection, organization_id: str, candidate_id: str) -> list[CandidateApplicationHistory]:
+    """The candidate's applications to the organization's postings, newest first, each with its
+    whole history (staff of the organization, by RLS)."""
+    rows = conn.execute(
+        f"select {COLUMNS}, p.title as p_title, p.company as p_company, p.location as p_location, p.work_setup as p_work_setup,"
+        " p.employment_type as p_employment_type, p.status as p_status, p.is_cancelled as p_is_cancelled"
+        " from public.applications a join public.job_postings p on p.id = a.job_posting_id"
+        " where a.candidate_id = %s and p.organization_id = %s order by a.created_at desc, a.id",
+        [candidate_id, organization_id],
+    ).fetchall()
+    events: dict[str, list[ApplicationEvent]] = {str(row["id"]): [] for row in rows}
+    for event in conn.execute(
+        "select application_id, id, from_status, to_status, created_at, note, changed_by from public.application_events"
+        " where application_id = any(%s::uuid[]) order by created_at, id",
+        [list(events)],
+    ).fetchall():
+        events[str(event.pop("application_id"))].append(ApplicationEvent.model_validate(event))
+    return [
+        CandidateApplicationHistory(
+            application=_application(row),
+            posting=PostingSummary.model_validate({"id": row["job_posting_id"], **{k[2:]: v for k, v in row.items() if k.startswith("p_")}}),
+            events=events[str(row["id"])],
+        )
+        for row in rows
+    ]
+
+
+def open_posting_counts(conn: Connection, organization_id: str, limit: int) -> list[PostingPipeline]:
+    """The organization's active postings, newest first, with their applications counted by status."""
+    rows = conn.execute(
+        f"with open as (select {POSTING_COLUMNS}, p.created_at from public.job_postings p"
+        "   where p.organization_id = %s and p.status = 'active' and not p.is_cancelled order by p.created_at desc, p.id limit %s)"
+        " select o.*, a.status as a_status, count(a.id) as n from open o left join public.applications a on a.job_posting_id = o.id"
+        " group by o.id, o.title, o.company, o.location, o.work_setup, o.employment_type, o.status, o.is_cancelled, o.created_at, a.status"
+        " order by o.created_at desc, o.id",
+        [organization_id, limit],
+    ).fetchall()
+    postings: dict[str, PostingPipeline] = {}
+    for row in rows:
+        key = str(row["id"])
+        if key not in postings:
+            postings[key] = PostingPipeline(posting=PostingSummary.model_validate(row), total=0, by_status={})
+        if row["a_status"] is not None:
+            postings[key].by_status[row["a_status"]] = int(row["n"])
+            postings[key].total += int(row["n"])
+    return list(postings.values())
 
 
 def count_for_staff(conn: Connection, where: str, params: list[Any]) -> int:

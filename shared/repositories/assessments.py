@@ -1,6 +1,6 @@
-"""Assessment rows: the staff and candidate views with history, the score-pending sweep's
-query, and what scoring reads (the interview and its messages) and writes (a new current
-assessment, the old one kept as history)."""
+"""Assessment rows: the staff and candidate views with history, the recruiter's records and
+review marks, the score-pending sweep's query, and what scoring reads (the interview and its
+messages) and writes (a new current assessment, the old one kept as history)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
+from psycopg import errors as pg
+
 from shared.ai.models import RoleType
 from shared.db import Connection, one
+from shared.errors import Forbidden
 from shared.models.assessments import CandidateAssessment, RecruiterAssessment
 from shared.models.interviews import InterviewStatus
+from shared.models.recruiter import AssessmentRecord, AssessmentReview, AssessmentToReview, CandidateContact
 
 ASSESSMENT_COLUMNS = (
     "id, interview_id, status, overall_score, skill_scores, skill_boundary_map, strengths, weaknesses, integrity_score,"
@@ -104,6 +108,97 @@ def current_for_candidate(conn: Connection, interview_id: str) -> CandidateAsses
     """The current assessment through the `candidate_assessments` view: the candidate's columns only (F6)."""
     row = conn.execute(f"select {CANDIDATE_VIEW_COLUMNS} from public.candidate_assessments where interview_id = %s", [interview_id]).fetchone()
     return CandidateAssessment.model_validate(row) if row else None
+
+
+# The recruiter's views and review marks
+
+RECORD_COLUMNS = ", ".join(f"a.{column.strip()}" for column in [*ASSESSMENT_COLUMNS.split(","), "is_current"])
+REVIEW_COLUMNS = (
+    "v.assessment_id as v_assessment_id, v.reviewed_by as v_reviewed_by, rr.full_name as v_reviewed_by_name, v.reviewed_at as v_reviewed_at"
+)
+
+
+def _review(row: dict[str, Any]) -> AssessmentReview | None:
+    if row["v_assessment_id"] is None:
+        return None
+    return AssessmentReview(
+        assessment_id=row["v_assessment_id"],
+        reviewed_by=row["v_reviewed_by"],
+        reviewed_by_name=row["v_reviewed_by_name"],
+        reviewed_at=row["v_reviewed_at"],
+    )
+
+
+def records(conn: Connection, organization_id: str, interview_ids: list[str]) -> list[AssessmentRecord]:
+    """Every assessment of these interviews (current and earlier scorings), newest first, each with
+    the organization's review mark; as the connection's role sees them (staff: their organization's)."""
+    rows = conn.execute(
+        f"select {RECORD_COLUMNS}, {REVIEW_COLUMNS}"
+        " from public.assessment_results a"
+        " left join public.assessment_reviews v on v.assessment_id = a.id and v.organization_id = %s"
+        " left join public.recruiters rr on rr.id = v.reviewed_by"
+        " where a.interview_id = any(%s::uuid[]) order by a.generated_at desc, a.id",
+        [organization_id, interview_ids],
+    ).fetchall()
+    records = []
+    for row in rows:
+        values = {key: value for key, value in row.items() if not key.startswith("v_")}
+        records.append(AssessmentRecord.model_validate({**values, "cost_usd": float(row["cost_usd"]), "review": _review(row)}))
+    return records
+
+
+def waiting_review(conn: Connection, organization_id: str, candidate_ids: list[str], limit: int) -> list[AssessmentToReview]:
+    """The ready current assessments of these candidates that the organization has not marked reviewed, oldest first."""
+    rows = conn.execute(
+        "select a.id, a.interview_id, a.status, a.overall_score, a.integrity_score, a.generated_at, c.id as candidate_id, c.full_name, c.email"
+        " from public.interviews i join public.candidates c on c.id = i.candidate_id"
+        " join public.assessment_results a on a.interview_id = i.id and a.is_current and a.status <> 'failed'"
+        " where i.candidate_id = any(%s::uuid[])"
+        " and not exists (select 1 from public.assessment_reviews v where v.organization_id = %s and v.assessment_id = a.id)"
+        " order by a.generated_at, a.id limit %s",
+        [candidate_ids, organization_id, limit],
+    ).fetchall()
+    return [
+        AssessmentToReview(
+            assessment_id=row["id"],
+            interview_id=row["interview_id"],
+            candidate=CandidateContact(id=row["candidate_id"], full_name=row["full_name"], email=row["email"]),
+            status=row["status"],
+            overall_score=row["overall_score"],
+            integrity_score=row["integrity_score"],
+            generated_at=row["generated_at"],
+        )
+        for row in rows
+    ]
+
+
+def is_visible(conn: Connection, assessment_id: str) -> bool:
+    """Whether the connection's role sees the assessment (staff: of their organization's candidates)."""
+    return conn.execute("select 1 from public.assessment_results where id = %s", [assessment_id]).fetchone() is not None
+
+
+def mark_reviewed(conn: Connection, organization_id: str, assessment_id: str, recruiter_id: str) -> bool:
+    """Record the organization's review mark (the insert policy decides who may: Forbidden when it
+    refuses); False when the organization had marked it already."""
+    try:
+        with conn.transaction():
+            cursor = conn.execute(
+                "insert into public.assessment_reviews (organization_id, assessment_id, reviewed_by) values (%s, %s, %s)"
+                " on conflict (organization_id, assessment_id) do nothing",
+                [organization_id, assessment_id, recruiter_id],
+            )
+    except pg.InsufficientPrivilege as exc:
+        raise Forbidden("Only recruiters and admins can mark assessments reviewed.") from exc
+    return cursor.rowcount == 1
+
+
+def review_mark(conn: Connection, organization_id: str, assessment_id: str) -> AssessmentReview | None:
+    row = conn.execute(
+        f"select {REVIEW_COLUMNS} from public.assessment_reviews v left join public.recruiters rr on rr.id = v.reviewed_by"
+        " where v.organization_id = %s and v.assessment_id = %s",
+        [organization_id, assessment_id],
+    ).fetchone()
+    return _review(row) if row else None
 
 
 # The score-pending sweep

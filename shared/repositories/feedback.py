@@ -1,4 +1,5 @@
-"""Resume feedback rows: the approval queue, reads, content edits, approval and the auto-send claim."""
+"""Resume feedback rows: the approval queue (and its dashboard figures), a candidate's history,
+reads, content edits, approval and the auto-send claim."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from shared.db import Connection
+from shared.db import Connection, one
 from shared.models.feedback import Feedback, PendingFeedback
 
 COLUMNS = (
@@ -37,6 +38,65 @@ def pending(conn: Connection, limit: int) -> list[PendingFeedback]:
         [limit],
     ).fetchall()
     return [PendingFeedback.model_validate({**row, "candidate": {"id": row["candidate_id"], "full_name": row["candidate_name"]}}) for row in rows]
+
+
+@dataclass(frozen=True)
+class QueueSummary:
+    """The approval queue in figures: size, oldest, and how many the sweep sends within the hour."""
+
+    awaiting: int
+    oldest_generated_at: datetime | None
+    oldest_waiting_seconds: int | None
+    due_within_hour: int
+
+
+@dataclass(frozen=True)
+class QueuedFeedback:
+    id: str
+    resume_id: str
+    candidate_id: str
+    full_name: str
+    email: str
+    generated_at: datetime
+    auto_send_at: datetime
+
+
+def queue_summary(conn: Connection) -> QueueSummary:
+    """Feedback awaiting approval that the connection's role sees. `due_within_hour` counts what
+    send-due-feedback (claim_due: pending and auto_send_at reached) will have sent an hour from now."""
+    row = one(
+        conn.execute(
+            "select count(*) as awaiting, min(generated_at) as oldest,"
+            " extract(epoch from now() - min(generated_at))::integer as oldest_seconds,"
+            " count(*) filter (where auto_send_at <= now() + interval '1 hour') as due"
+            " from public.resume_feedback where status = 'pending_approval'"
+        )
+    )
+    return QueueSummary(
+        awaiting=int(row["awaiting"]),
+        oldest_generated_at=row["oldest"],
+        oldest_waiting_seconds=row["oldest_seconds"],
+        due_within_hour=int(row["due"]),
+    )
+
+
+def oldest_pending(conn: Connection, limit: int) -> list[QueuedFeedback]:
+    rows = conn.execute(
+        "select f.id, f.resume_id, f.candidate_id, c.full_name, c.email, f.generated_at, f.auto_send_at"
+        " from public.resume_feedback f join public.candidates c on c.id = f.candidate_id"
+        " where f.status = 'pending_approval' order by f.generated_at, f.id limit %s",
+        [limit],
+    ).fetchall()
+    ids = ("id", "resume_id", "candidate_id")
+    return [QueuedFeedback(**{**row, **{key: str(row[key]) for key in ids}}) for row in rows]
+
+
+def of_candidate(conn: Connection, candidate_id: str) -> list[Feedback]:
+    """A candidate's feedback history that the connection's role sees, newest first."""
+    rows = conn.execute(
+        f"select {COLUMNS} from public.resume_feedback f where f.candidate_id = %s order by f.generated_at desc, f.id", [candidate_id]
+    ).fetchall()
+    return [Feedback.model_validate(row) for row in rows]
 
 
 def find(conn: Connection, feedback_id: str) -> Feedback | None:

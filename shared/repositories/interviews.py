@@ -1,6 +1,7 @@
 """Interview, session and message rows: what starting an interview needs and writes, the visible
-interview and its engine state, message pages and the transcript, a turn's reads and its one
-write transaction, usage accounting, completion and the inactivity sweep."""
+interview and its engine state, message pages and the transcript, staff's views (a candidate's
+interviews, recent completions, the answer-by-answer review), a turn's reads and its one write
+transaction, usage accounting, completion and the inactivity sweep."""
 
 from __future__ import annotations
 
@@ -111,6 +112,58 @@ class RecentMessage:
     sequence_number: int
     message_type: str
     content_text: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class StaffInterview:
+    """An interview with its accounting, as staff of the candidate's organizations read it."""
+
+    id: UUID
+    status: InterviewStatus
+    mode: InterviewMode
+    role_type: RoleType
+    job_posting_id: UUID | None
+    application_id: UUID | None
+    started_at: datetime | None
+    completed_at: datetime | None
+    duration_seconds: int | None
+    end_reason: str | None
+    created_at: datetime
+    ai_model_used: str | None
+    total_tokens_used: int
+    cost_usd: float
+    speech_tokens_used: int
+    speech_cost_usd: float
+    realtime_cost_usd: float
+
+
+@dataclass(frozen=True)
+class CompletedInterview:
+    id: str
+    candidate_id: str
+    full_name: str
+    email: str
+    role_type: RoleType
+    mode: InterviewMode
+    completed_at: datetime
+
+
+@dataclass(frozen=True)
+class ReviewMessage:
+    """A message with what a review shows of it (service role: evaluations and audio metadata are staff-only columns)."""
+
+    id: UUID
+    sequence_number: int
+    message_type: str
+    content_text: str
+    content_audio_url: str | None
+    audio_duration_seconds: float | None
+    transcription_confidence: float | None
+    response_time_seconds: float | None
+    phase: str | None
+    topic: str | None
+    evaluation: dict[str, Any] | None
     created_at: datetime
 
 
@@ -260,6 +313,47 @@ def transcript(conn: Connection, interview_id: str) -> list[TranscriptLine]:
         [interview_id],
     ).fetchall()
     return [TranscriptLine(**row) for row in rows]
+
+
+def of_candidate(conn: Connection, candidate_id: str) -> list[StaffInterview]:
+    """A candidate's interviews that the connection's role sees, newest first, with their costs."""
+    rows = conn.execute(
+        "select id, status, mode, role_type, job_posting_id, application_id, started_at, completed_at, duration_seconds, end_reason,"
+        " created_at, ai_model_used, total_tokens_used, cost_usd::float8 as cost_usd, speech_tokens_used,"
+        " speech_cost_usd::float8 as speech_cost_usd, realtime_cost_usd::float8 as realtime_cost_usd"
+        " from public.interviews where candidate_id = %s order by created_at desc, id",
+        [candidate_id],
+    ).fetchall()
+    return [StaffInterview(**row) for row in rows]
+
+
+def completed_since(conn: Connection, days: int, limit: int) -> tuple[list[CompletedInterview], int]:
+    """Interviews completed in the last `days` days that the connection's role sees, newest first, and their number."""
+    params = {"days": days, "limit": limit}
+    where = "i.status = 'completed' and i.completed_at >= now() - make_interval(days => %(days)s)"
+    rows = conn.execute(
+        "select i.id, i.candidate_id, c.full_name, c.email, i.role_type, i.mode, i.completed_at"
+        f" from public.interviews i join public.candidates c on c.id = i.candidate_id where {where}"
+        " order by i.completed_at desc, i.id limit %(limit)s",
+        params,
+    ).fetchall()
+    total = int(one(conn.execute(f"select count(*) as n from public.interviews i where {where}", params))["n"])
+    return [CompletedInterview(**{**row, "id": str(row["id"]), "candidate_id": str(row["candidate_id"])}) for row in rows], total
+
+
+def review_messages(conn: Connection, interview_id: str) -> list[ReviewMessage]:
+    """Every message in order with its evaluation, phase, topic and transcription confidence.
+    Service role (the evaluation and audio metadata columns are not granted to the API roles):
+    call it only once the caller was shown to see the interview."""
+    rows = conn.execute(
+        "select id, sequence_number, message_type, content_text, content_audio_url, audio_duration_seconds::float8 as audio_duration_seconds,"
+        " case when jsonb_typeof(audio_metadata -> 'confidence') = 'number' then (audio_metadata ->> 'confidence')::float8 end"
+        " as transcription_confidence,"
+        " response_time_seconds::float8 as response_time_seconds, metadata ->> 'phase' as phase, metadata ->> 'topic' as topic,"
+        " evaluation, created_at from public.interview_messages where interview_id = %s order by sequence_number",
+        [interview_id],
+    ).fetchall()
+    return [ReviewMessage(**row) for row in rows]
 
 
 # Ending

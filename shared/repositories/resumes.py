@@ -4,8 +4,9 @@ the active version and parsing status, and the names recorded for uploads to com
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from shared.db import Connection
+from shared.db import Connection, one
 from shared.models.feedback import FeedbackSummary
 from shared.models.resumes import Resume
 
@@ -19,6 +20,19 @@ class StoredResume:
     resume: Resume
     candidate_id: str
     storage_path: str
+
+
+@dataclass(frozen=True)
+class FailedResume:
+    """A resume whose parsing failed, with its candidate, for the recruiter dashboard."""
+
+    id: str
+    candidate_id: str
+    full_name: str
+    email: str
+    file_name: str
+    parsing_error: str | None
+    uploaded_at: datetime
 
 
 @dataclass(frozen=True)
@@ -53,6 +67,27 @@ def find(conn: Connection, resume_id: str) -> StoredResume | None:
     if row is None:
         return None
     return StoredResume(resume=Resume.model_validate(row), candidate_id=str(row["candidate_id"]), storage_path=row["storage_path"])
+
+
+def stored_of_candidate(conn: Connection, candidate_id: str) -> list[StoredResume]:
+    """A candidate's resumes with their storage paths, newest first (as the connection's role sees them)."""
+    rows = conn.execute(
+        f"select {COLUMNS}, candidate_id, storage_path from public.resumes where candidate_id = %s order by uploaded_at desc, id",
+        [candidate_id],
+    ).fetchall()
+    return [StoredResume(resume=Resume.model_validate(row), candidate_id=str(row["candidate_id"]), storage_path=row["storage_path"]) for row in rows]
+
+
+def failed(conn: Connection, limit: int) -> tuple[list[FailedResume], int]:
+    """Resumes whose parsing failed that the connection's role sees, newest first, and how many there are."""
+    rows = conn.execute(
+        "select r.id, r.candidate_id, c.full_name, c.email, r.file_name, r.parsing_error, r.uploaded_at"
+        " from public.resumes r join public.candidates c on c.id = r.candidate_id"
+        " where r.parsing_status = 'failed' order by r.uploaded_at desc, r.id limit %s",
+        [limit],
+    ).fetchall()
+    total = int(one(conn.execute("select count(*) as n from public.resumes where parsing_status = 'failed'"))["n"])
+    return [FailedResume(**{**row, "id": str(row["id"]), "candidate_id": str(row["candidate_id"])}) for row in rows], total
 
 
 def feedback_summary(conn: Connection, resume_id: str) -> FeedbackSummary | None:
