@@ -47,6 +47,9 @@ class Contract:
         if response.status_code == 204:
             assert response.content == b""
             return None
+        if "text/csv" in documented[str(response.status_code)].get("content", {}):
+            assert response.headers["content-type"].startswith("text/csv"), f"{method} {template} is not CSV"
+            return response.text
         body = response.json()
         assert content is not None, f"{method} {template} {response.status_code} has no JSON schema"
         schema = {**content["schema"], "components": DOCUMENT["components"]}
@@ -156,6 +159,24 @@ def test_every_route_answers_a_valid_request_with_a_body_its_schema_accepts(cont
     cancelled = c.call("POST", f"{posting_path}/cancel", 200, token=recruiter["token"], json={"reason": "Filled internally"})
     assert cancelled["job_posting"]["status"] == "cancelled"
     assert c.call("POST", f"{posting_path}/reopen", 409, token=recruiter["token"])["code"] == "INVALID_STATUS_MOVE"
+
+    # recruiter portal: the dashboard, the pipeline and its CSV export, a candidate's whole file,
+    # an interview reviewed answer by answer, notes and review marks
+    candidate_id = registered["user"]["id"]
+    portal = "/recruiter"
+    dashboard = c.call("GET", f"{portal}/dashboard?score_threshold=50&limit=5", 200, token=recruiter["token"])
+    assert dashboard["top_candidates"]["score_threshold"] == 50
+    page = c.call("GET", f"{portal}/candidates?q=casey&sort=score&order=desc&limit=1", 200, token=recruiter["token"])
+    assert [item["candidate"]["id"] for item in page["items"]] == [candidate_id]
+    exported = c.call("GET", f"{portal}/candidates/export.csv?q=casey", 200, token=recruiter["token"])
+    assert exported.startswith("candidate_id,full_name,email") and candidate_id in exported
+    file = c.call("GET", f"{portal}/candidates/{candidate_id}", 200, token=recruiter["token"])
+    assert file["resumes"][0]["download_url"]
+    scored = next(item for item in file["interviews"] if item["id"] == interview_id)
+    c.call("GET", f"{portal}/interviews/{interview_id}/review", 200, token=recruiter["token"])
+    c.call("POST", f"{portal}/candidates/{candidate_id}/notes", 201, token=recruiter["token"], json={"body": "Clear on Python data types."})
+    assert c.call("GET", f"{portal}/candidates/{candidate_id}/notes", 200, token=recruiter["token"])["items"]
+    c.call("POST", f"{portal}/assessments/{scored['assessments'][0]['id']}/reviewed", 200, token=recruiter["token"])
 
     # endings
     c.call("DELETE", f"/resumes/{resume['id']}", 204, token=token)
