@@ -28,13 +28,24 @@ def safe_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def render(header: Sequence[str], rows: Iterable[Sequence[object]]) -> tuple[str, int]:
-    """The CSV text of a header row and `rows` (every cell through safe_cell), and the number of data rows."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-    writer.writerow([safe_cell(name) for name in header])
-    written = 0
+def render(header: Sequence[str], rows: Iterable[Sequence[object]], max_bytes: int | None = None) -> tuple[str, int]:
+    """The CSV text of a header row and `rows` (every cell through safe_cell), and the number of data
+    rows written: rows stop before the text would pass `max_bytes` (UTF-8)."""
+    line = io.StringIO()
+    writer = csv.writer(line, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+
+    def encoded(cells: Sequence[object]) -> str:
+        line.seek(0)
+        line.truncate()
+        writer.writerow([safe_cell(value) for value in cells])
+        return line.getvalue()
+
+    parts = [encoded(header)]
+    size = len(parts[0].encode())
     for row in rows:
-        writer.writerow([safe_cell(value) for value in row])
-        written += 1
-    return buffer.getvalue(), written
+        text = encoded(row)
+        size += len(text.encode())
+        if max_bytes is not None and size > max_bytes:
+            break
+        parts.append(text)
+    return "".join(parts), len(parts) - 1

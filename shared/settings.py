@@ -82,7 +82,7 @@ class Settings(BaseSettings):
     resume_uploads_per_hour: int = 20  # per candidate, direct uploads and upload URLs together
     resume_reparses_per_hour: int = 20  # per recruiter
     assessment_rescores_per_hour: int = 20  # per recruiter
-    recruiter_export_max_rows: int = Field(default=10_000, ge=1, le=50_000)  # rows of one candidate CSV export (a response stays under Lambda's 6 MB)
+    recruiter_export_max_rows: int = Field(default=10_000, ge=1, le=100_000)  # rows of one candidate CSV export (which also stops at 4 MB)
     resume_max_uncompressed_bytes: int = 50 * 1024 * 1024  # a DOCX (zip) expanding to more is refused
     resume_max_compression_ratio: float = 100.0  # a DOCX compressed more than this (uncompressed:stored) is refused
     resume_max_pdf_pages: int = 50  # pages of a PDF read for text; later pages are ignored

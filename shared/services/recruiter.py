@@ -78,6 +78,8 @@ from supabase import Client
 COMPLETED_WITHIN_DAYS = 7
 MAX_OPEN_POSTINGS = 100
 MAX_NOTES = 500
+# A function URL answers at most 6 MB, the body JSON-escaped inside: the CSV stops at 4 MB.
+EXPORT_MAX_BYTES = 4 * 1024 * 1024
 CSV_HEADER = (
     "candidate_id",
     "full_name",
@@ -265,15 +267,15 @@ def _csv_rows(found: Iterator[PipelineCandidate]) -> Iterator[tuple[object, ...]
 
 
 def export_csv(caller: Caller, query: PipelineQuery, limit: int | None) -> CsvExport:
-    """The filtered list as CSV (header row, the same order), at most `limit` rows and never more
-    than RECRUITER_EXPORT_MAX_ROWS."""
+    """The filtered list as CSV (header row, the same order), at most `limit` rows, never more than
+    RECRUITER_EXPORT_MAX_ROWS nor EXPORT_MAX_BYTES."""
     organization = _organization(caller)
     check_query(query)
     cap = get_settings().recruiter_export_max_rows
     rows = min(limit or cap, cap)
     with user_transaction(caller.claims) as conn:
         matched = pipeline_rows.count(conn, organization, query)
-        content, written = render(CSV_HEADER, _csv_rows(pipeline_rows.stream(conn, organization, query, rows)))
+        content, written = render(CSV_HEADER, _csv_rows(pipeline_rows.stream(conn, organization, query, rows)), EXPORT_MAX_BYTES)
     logger.info("candidates exported", extra={"rows": written, "matched": matched})
     return CsvExport(content=content, rows=written, matched=matched)
 

@@ -48,6 +48,11 @@ def test_rows_are_quoted_as_rfc_4180():
     assert text.endswith("\r\n")
 
 
+def test_rows_stop_before_the_byte_budget():
+    text, written = render(["name"], [["é" * 10]] * 5, max_bytes=len("name\r\n") + 3 * len(("é" * 10 + "\r\n").encode()))
+    assert written == 3 and text.count("\r\n") == 4
+
+
 @pytest.mark.parametrize(
     ("sort", "order", "key"),
     [
