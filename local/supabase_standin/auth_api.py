@@ -38,6 +38,10 @@ def signup(request: Request, body: dict[str, Any]) -> Response:
         raise AuthApiError(422, "signup_disabled", "Signups not allowed for this instance")
     if not config.email_provider_enabled:
         raise AuthApiError(422, "email_provider_disabled", "Email signups are disabled")
+    if body.get("phone") and not body.get("email"):
+        raise AuthApiError(422, "phone_provider_disabled", "Phone signups are disabled")
+    if not body.get("email") and not body.get("password"):  # GoTrue's anonymous sign-in shares /signup
+        raise AuthApiError(422, "anonymous_provider_disabled", "Anonymous sign-ins are disabled")
     email, password = check_email(body.get("email")), check_password(body.get("password"))
     data = body.get("data") if isinstance(body.get("data"), dict) else {}
     with db.admin() as conn:

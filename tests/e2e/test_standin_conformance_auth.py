@@ -335,6 +335,15 @@ def test_confirming_a_user_writes_email_verified_into_user_metadata(admin, anon,
     assert signed_up.user_metadata == {"sub": signed_up.id, "email": address, "email_verified": True, "phone_verified": False, "full_name": "Sue"}
 
 
+def test_phone_and_anonymous_sign_up_answer_as_with_those_providers_off(anon, open_signup_url):
+    """signup.go: a phone sign-up on a project without the phone provider is 422
+    phone_provider_disabled; anonymous.go (sign-up with neither email nor password): 422
+    anonymous_provider_disabled while anonymous sign-ins are off."""
+    client = anon(open_signup_url)
+    assert api_error(lambda: client.auth.sign_up({"phone": "+15550100", "password": PASSWORD})).code == "phone_provider_disabled"
+    assert api_error(lambda: client.auth.sign_in_anonymously()).code == "anonymous_provider_disabled"
+
+
 def test_null_timestamps_are_omitted_from_the_user_object(admin, supabase_url, stack_env):
     """models.User declares email_confirmed_at, last_sign_in_at, banned_until, deleted_at ...
     `omitempty`: a fresh unconfirmed user's JSON has no such keys (the client reads them as None)."""
