@@ -1,20 +1,28 @@
 """Supabase Storage calls, with the one mapping from storage failures to our errors. Callers pass
-the client: `user_client(token)` when acting for a user (Storage RLS applies), `service_client()`
-for system work."""
+the client: `user_client(token)` (or the cheaper `user_storage(token)`, Storage alone) when acting
+for a user (Storage RLS applies), `service_client()` for system work."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, Protocol, TypeVar
 
 import httpx
+from storage3 import SyncStorageClient
 from storage3.exceptions import StorageApiError
 from storage3.types import URLOptions
 from storage3.utils import StorageException
 
 from shared.errors import AppError, NotFound, PayloadTooLarge, ServiceUnavailable, ValidationFailed
 from shared.storage_keys import VALID_KEY
-from supabase import Client
+
+
+class HasStorage(Protocol):
+    """A Supabase client, or just its Storage part (shared.supabase_clients.user_storage)."""
+
+    @property
+    def storage(self) -> SyncStorageClient: ...
+
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -57,20 +65,20 @@ def _refuse_invalid_key(path: str) -> None:
         raise InvalidPath()
 
 
-def upload(client: Client, bucket: str, path: str, data: bytes, content_type: str) -> None:
+def upload(client: HasStorage, bucket: str, path: str, data: bytes, content_type: str) -> None:
     _refuse_invalid_key(path)
     _call(client.storage.from_(bucket).upload, path, data, {"content-type": content_type, "upsert": "false"})
 
 
-def download(client: Client, bucket: str, path: str) -> bytes:
+def download(client: HasStorage, bucket: str, path: str) -> bytes:
     return _call(client.storage.from_(bucket).download, path)
 
 
-def remove(client: Client, bucket: str, path: str) -> None:
+def remove(client: HasStorage, bucket: str, path: str) -> None:
     _call(client.storage.from_(bucket).remove, [path])
 
 
-def signed_url(client: Client, bucket: str, path: str, expires_in: int, *, download: bool = False) -> str:
+def signed_url(client: HasStorage, bucket: str, path: str, expires_in: int, *, download: bool = False) -> str:
     """A signed link to the object; with `download` Storage serves it as an attachment
     (Content-Disposition: attachment), so a browser saves it rather than rendering it."""
     options: URLOptions = {"download": True} if download else {}
@@ -80,7 +88,7 @@ def signed_url(client: Client, bucket: str, path: str, expires_in: int, *, downl
     return url
 
 
-def signed_upload_url(client: Client, bucket: str, path: str) -> dict[str, str]:
+def signed_upload_url(client: HasStorage, bucket: str, path: str) -> dict[str, str]:
     _refuse_invalid_key(path)
     result = _call(client.storage.from_(bucket).create_signed_upload_url, path)
     return {"upload_url": result["signed_url"], "token": result["token"], "path": path}

@@ -241,7 +241,7 @@ def open_posting_counts(conn: Connection, organization_id: str, limit: int) -> l
     rows = conn.execute(
         f"with open as (select {POSTING_COLUMNS}, p.created_at from public.job_postings p"
         "   where p.organization_id = %s and p.status = 'active' and not p.is_cancelled order by p.created_at desc, p.id limit %s)"
-        " select o.*, a.status as a_status, count(a.id) as n from open o left join public.applications a on a.job_posting_id = o.id"
+        " select o.*, a.status as a_status, count(a.candidate_id) as n from open o left join public.applications a on a.job_posting_id = o.id"
         " group by o.id, o.title, o.company, o.location, o.work_setup, o.employment_type, o.status, o.is_cancelled, o.created_at, a.status"
         " order by o.created_at desc, o.id",
         [organization_id, limit],

@@ -147,18 +147,31 @@ def records(conn: Connection, organization_id: str, interview_ids: list[str]) ->
     return records
 
 
-def waiting_review(conn: Connection, organization_id: str, candidate_ids: list[str], limit: int) -> list[AssessmentToReview]:
-    """The ready current assessments of these candidates that the organization has not marked reviewed, oldest first."""
+def waiting_review(conn: Connection, organization_id: str, limit: int) -> tuple[list[AssessmentToReview], int]:
+    """Ready current assessments the organization has not marked reviewed, longest waiting first,
+    and how many there are. The pipeline rows count them per candidate (unreviewed_assessments),
+    so only the longest-waiting candidates' interviews are read, one index probe each."""
+    params = {"organization": organization_id, "limit": limit}
+    total = one(
+        conn.execute(
+            "select coalesce(sum(o.unreviewed_assessments), 0) as n from public.organization_candidates o"
+            " where o.organization_id = %(organization)s and o.unreviewed_assessments > 0",
+            params,
+        )
+    )["n"]
     rows = conn.execute(
-        "select a.id, a.interview_id, a.status, a.overall_score, a.integrity_score, a.generated_at, c.id as candidate_id, c.full_name, c.email"
-        " from public.interviews i join public.candidates c on c.id = i.candidate_id"
-        " join public.assessment_results a on a.interview_id = i.id and a.is_current and a.status <> 'failed'"
-        " where i.candidate_id = any(%s::uuid[])"
-        " and not exists (select 1 from public.assessment_reviews v where v.organization_id = %s and v.assessment_id = a.id)"
-        " order by a.generated_at, a.id limit %s",
-        [candidate_ids, organization_id, limit],
+        "select a.id, a.interview_id, a.status, a.overall_score, a.integrity_score, a.generated_at, w.candidate_id, w.full_name, w.email"
+        " from (select o.candidate_id, o.full_name, o.email from public.organization_candidates o"
+        "       where o.organization_id = %(organization)s and o.unreviewed_assessments > 0"
+        "       order by o.unreviewed_since, o.candidate_id limit %(limit)s) w"
+        " cross join lateral (select a.* from public.interviews i"
+        "   join public.assessment_results a on a.interview_id = i.id and a.is_current and a.status <> 'failed'"
+        "   where i.candidate_id = w.candidate_id"
+        "   and not exists (select 1 from public.assessment_reviews v where v.organization_id = %(organization)s and v.assessment_id = a.id)) a"
+        " order by a.generated_at, a.id limit %(limit)s",
+        params,
     ).fetchall()
-    return [
+    items = [
         AssessmentToReview(
             assessment_id=row["id"],
             interview_id=row["interview_id"],
@@ -170,6 +183,7 @@ def waiting_review(conn: Connection, organization_id: str, candidate_ids: list[s
         )
         for row in rows
     ]
+    return items, int(total)
 
 
 def is_visible(conn: Connection, assessment_id: str) -> bool:

@@ -41,16 +41,6 @@ def pending(conn: Connection, limit: int) -> list[PendingFeedback]:
 
 
 @dataclass(frozen=True)
-class QueueSummary:
-    """The approval queue in figures: size, oldest, and how many the sweep sends within the hour."""
-
-    awaiting: int
-    oldest_generated_at: datetime | None
-    oldest_waiting_seconds: int | None
-    due_within_hour: int
-
-
-@dataclass(frozen=True)
 class QueuedFeedback:
     id: str
     resume_id: str
@@ -61,34 +51,57 @@ class QueuedFeedback:
     auto_send_at: datetime
 
 
-def queue_summary(conn: Connection) -> QueueSummary:
-    """Feedback awaiting approval that the connection's role sees. `due_within_hour` counts what
+@dataclass(frozen=True)
+class Queue:
+    """The organization's approval queue: its size, oldest, how many the sweep sends within the
+    hour, and the oldest items."""
+
+    awaiting: int
+    oldest_generated_at: datetime | None
+    oldest_waiting_seconds: int | None
+    due_within_hour: int
+    oldest: list[QueuedFeedback]
+
+
+def queue(conn: Connection, organization_id: str, limit: int) -> Queue:
+    """Feedback awaiting approval of the organization's candidates: the figures (an index-only count
+    under the tenancy policy) and the oldest `limit` items. `due_within_hour` counts what
     send-due-feedback (claim_due: pending and auto_send_at reached) will have sent an hour from now."""
-    row = one(
+    figures = one(
         conn.execute(
-            "select count(*) as awaiting, min(generated_at) as oldest,"
-            " extract(epoch from now() - min(generated_at))::integer as oldest_seconds,"
+            "select count(*) as awaiting, min(generated_at) as oldest, extract(epoch from now() - min(generated_at))::integer as oldest_seconds,"
             " count(*) filter (where auto_send_at <= now() + interval '1 hour') as due"
             " from public.resume_feedback where status = 'pending_approval'"
         )
     )
-    return QueueSummary(
-        awaiting=int(row["awaiting"]),
-        oldest_generated_at=row["oldest"],
-        oldest_waiting_seconds=row["oldest_seconds"],
-        due_within_hour=int(row["due"]),
-    )
-
-
-def oldest_pending(conn: Connection, limit: int) -> list[QueuedFeedback]:
     rows = conn.execute(
-        "select f.id, f.resume_id, f.candidate_id, c.full_name, c.email, f.generated_at, f.auto_send_at"
-        " from public.resume_feedback f join public.candidates c on c.id = f.candidate_id"
-        " where f.status = 'pending_approval' order by f.generated_at, f.id limit %s",
-        [limit],
+        "select f.id, f.resume_id, f.candidate_id, o.full_name, o.email, f.generated_at, f.auto_send_at"
+        " from (select f.id, f.resume_id, f.candidate_id, f.generated_at, f.auto_send_at from public.resume_feedback f"
+        "       where f.status = 'pending_approval' order by f.generated_at, f.id limit %(limit)s) f"
+        " join lateral (select o.full_name, o.email from public.organization_candidates o"
+        "       where o.organization_id = %(organization)s and o.candidate_id = f.candidate_id) o on true"
+        " order by f.generated_at, f.id",
+        {"organization": organization_id, "limit": limit},
     ).fetchall()
-    ids = ("id", "resume_id", "candidate_id")
-    return [QueuedFeedback(**{**row, **{key: str(row[key]) for key in ids}}) for row in rows]
+    items = [
+        QueuedFeedback(
+            id=str(row["id"]),
+            resume_id=str(row["resume_id"]),
+            candidate_id=str(row["candidate_id"]),
+            full_name=row["full_name"],
+            email=row["email"],
+            generated_at=row["generated_at"],
+            auto_send_at=row["auto_send_at"],
+        )
+        for row in rows
+    ]
+    return Queue(
+        awaiting=int(figures["awaiting"]),
+        oldest_generated_at=figures["oldest"],
+        oldest_waiting_seconds=figures["oldest_seconds"],
+        due_within_hour=int(figures["due"]),
+        oldest=items,
+    )
 
 
 def of_candidate(conn: Connection, candidate_id: str) -> list[Feedback]:

@@ -327,18 +327,33 @@ def of_candidate(conn: Connection, candidate_id: str) -> list[StaffInterview]:
     return [StaffInterview(**row) for row in rows]
 
 
-def completed_since(conn: Connection, days: int, limit: int) -> tuple[list[CompletedInterview], int]:
-    """Interviews completed in the last `days` days that the connection's role sees, newest first, and their number."""
-    params = {"days": days, "limit": limit}
-    where = "i.status = 'completed' and i.completed_at >= now() - make_interval(days => %(days)s)"
+def completed_since(conn: Connection, organization_id: str, days: int, limit: int) -> tuple[list[CompletedInterview], int]:
+    """Interviews of the organization's candidates completed in the last `days` days, newest first, and
+    their number (an index-only count under the tenancy policy)."""
+    since = "i.status = 'completed' and i.completed_at >= now() - make_interval(days => %(days)s)"
     rows = conn.execute(
-        "select i.id, i.candidate_id, c.full_name, c.email, i.role_type, i.mode, i.completed_at"
-        f" from public.interviews i join public.candidates c on c.id = i.candidate_id where {where}"
-        " order by i.completed_at desc, i.id limit %(limit)s",
-        params,
+        "select i.id, i.candidate_id, o.full_name, o.email, i.role_type, i.mode, i.completed_at"
+        f" from (select i.id, i.candidate_id, i.role_type, i.mode, i.completed_at from public.interviews i where {since}"
+        "       order by i.completed_at desc, i.id limit %(limit)s) i"
+        " join lateral (select o.full_name, o.email from public.organization_candidates o"
+        "       where o.organization_id = %(organization)s and o.candidate_id = i.candidate_id) o on true"
+        " order by i.completed_at desc, i.id",
+        {"organization": organization_id, "days": days, "limit": limit},
     ).fetchall()
-    total = int(one(conn.execute(f"select count(*) as n from public.interviews i where {where}", params))["n"])
-    return [CompletedInterview(**{**row, "id": str(row["id"]), "candidate_id": str(row["candidate_id"])}) for row in rows], total
+    total = one(conn.execute(f"select count(*) as n from public.interviews i where {since}", {"days": days}))["n"]
+    items = [
+        CompletedInterview(
+            id=str(row["id"]),
+            candidate_id=str(row["candidate_id"]),
+            full_name=row["full_name"],
+            email=row["email"],
+            role_type=row["role_type"],
+            mode=row["mode"],
+            completed_at=row["completed_at"],
+        )
+        for row in rows
+    ]
+    return items, int(total)
 
 
 def review_messages(conn: Connection, interview_id: str) -> list[ReviewMessage]:

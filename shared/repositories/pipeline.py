@@ -1,6 +1,6 @@
 """The recruiter pipeline rows (public.organization_candidates, kept by triggers): the filtered,
-sorted candidate list by keyset, its total, the export's row stream, one candidate's row, the best
-candidates and those with assessments still to review. Every query names the caller's
+sorted candidate list by keyset, its total, the export's row stream, one candidate's row and the
+best candidates. Every query names the caller's
 organization (so the planner uses the organization's indexes) and runs under RLS, which allows
 no other."""
 
@@ -114,21 +114,40 @@ def page(
     return [(_candidate(row), Position(key=row["sort_key"], candidate_id=str(row["candidate_id"]))) for row in rows]
 
 
-def stream(conn: Connection, organization_id: str, query: PipelineQuery, limit: int) -> Iterator[PipelineCandidate]:
+@dataclass(frozen=True, slots=True)
+class ExportRow:
+    """A candidate as the CSV export writes them (plain values: an export reads thousands)."""
+
+    candidate_id: str
+    full_name: str
+    email: str
+    overall_score: int | None
+    integrity_score: int | None
+    application_status: str | None
+    last_completed_at: datetime | None
+    last_activity_at: datetime
+    skills: list[str]
+    role_types: list[str]
+    assessment_id: str | None
+    interview_id: str | None
+
+
+def stream(conn: Connection, organization_id: str, query: PipelineQuery, limit: int) -> Iterator[ExportRow]:
     """The matching candidates in the query's order, at most `limit`, read through a server-side
     cursor in batches (the export never holds every row of a large organization at once)."""
     where, params = _filters(organization_id, query)
     key = SORT_KEYS[(query.sort, query.order)]
     direction = "desc" if query.order == "desc" else "asc"
     with conn.cursor(name="pipeline_export") as cursor:
-        cursor.itersize = 500
+        cursor.itersize = 2000
         cursor.execute(
-            f"select {COLUMNS} from public.organization_candidates o where {where}"
-            f" order by {key} {direction}, o.candidate_id {direction} limit %(limit)s",
+            "select o.candidate_id::text, o.full_name, o.email, o.overall_score, o.integrity_score, o.application_status,"
+            " o.last_completed_at, o.last_activity_at, o.skills, o.role_types, o.assessment_id::text, o.interview_id::text"
+            f" from public.organization_candidates o where {where} order by {key} {direction}, o.candidate_id {direction} limit %(limit)s",
             params | {"limit": limit},
         )
         for row in cursor:
-            yield _candidate(row)
+            yield ExportRow(**row)
 
 
 def find(conn: Connection, organization_id: str, candidate_id: str) -> tuple[PipelineCandidate, bool] | None:
@@ -142,24 +161,9 @@ def find(conn: Connection, organization_id: str, candidate_id: str) -> tuple[Pip
 
 def top(conn: Connection, organization_id: str, threshold: int, limit: int) -> tuple[list[PipelineCandidate], int]:
     """Candidates whose latest overall score is at least `threshold`, best first, and how many there are."""
-    params = {"organization_id": organization_id, "threshold": threshold, "limit": limit}
-    where = "o.organization_id = %(organization_id)s and o.overall_score >= %(threshold)s"
     rows = conn.execute(
-        f"select {COLUMNS} from public.organization_candidates o where {where} order by o.overall_score desc, o.candidate_id limit %(limit)s",
-        params,
+        f"select {COLUMNS}, count(*) over () as total from public.organization_candidates o"
+        " where o.organization_id = %s and o.overall_score >= %s order by o.overall_score desc, o.candidate_id limit %s",
+        [organization_id, threshold, limit],
     ).fetchall()
-    total = int(one(conn.execute(f"select count(*) as n from public.organization_candidates o where {where}", params))["n"])
-    return [_candidate(row) for row in rows], total
-
-
-def review_waiting(conn: Connection, organization_id: str, limit: int) -> tuple[list[str], int]:
-    """Candidates with ready assessments the organization has not reviewed, longest waiting first,
-    and the number of such assessments in all."""
-    params = {"organization_id": organization_id, "limit": limit}
-    where = "o.organization_id = %(organization_id)s and o.unreviewed_assessments > 0"
-    rows = conn.execute(
-        f"select o.candidate_id from public.organization_candidates o where {where} order by o.unreviewed_since, o.candidate_id limit %(limit)s",
-        params,
-    ).fetchall()
-    total = one(conn.execute(f"select coalesce(sum(o.unreviewed_assessments), 0) as n from public.organization_candidates o where {where}", params))
-    return [str(row["candidate_id"]) for row in rows], int(total["n"])
+    return [_candidate(row) for row in rows], int(rows[0]["total"]) if rows else 0

@@ -78,16 +78,32 @@ def stored_of_candidate(conn: Connection, candidate_id: str) -> list[StoredResum
     return [StoredResume(resume=Resume.model_validate(row), candidate_id=str(row["candidate_id"]), storage_path=row["storage_path"]) for row in rows]
 
 
-def failed(conn: Connection, limit: int) -> tuple[list[FailedResume], int]:
-    """Resumes whose parsing failed that the connection's role sees, newest first, and how many there are."""
+def failed(conn: Connection, organization_id: str, limit: int) -> tuple[list[FailedResume], int]:
+    """The organization's candidates' resumes whose parsing failed, newest first, and how many there are
+    (an index-only count under the tenancy policy)."""
     rows = conn.execute(
-        "select r.id, r.candidate_id, c.full_name, c.email, r.file_name, r.parsing_error, r.uploaded_at"
-        " from public.resumes r join public.candidates c on c.id = r.candidate_id"
-        " where r.parsing_status = 'failed' order by r.uploaded_at desc, r.id limit %s",
-        [limit],
+        "select r.id, r.candidate_id, o.full_name, o.email, r.file_name, r.parsing_error, r.uploaded_at"
+        " from (select r.id, r.candidate_id, r.file_name, r.parsing_error, r.uploaded_at from public.resumes r"
+        "       where r.parsing_status = 'failed' order by r.uploaded_at desc, r.id limit %(limit)s) r"
+        " join lateral (select o.full_name, o.email from public.organization_candidates o"
+        "       where o.organization_id = %(organization)s and o.candidate_id = r.candidate_id) o on true"
+        " order by r.uploaded_at desc, r.id",
+        {"organization": organization_id, "limit": limit},
     ).fetchall()
-    total = int(one(conn.execute("select count(*) as n from public.resumes where parsing_status = 'failed'"))["n"])
-    return [FailedResume(**{**row, "id": str(row["id"]), "candidate_id": str(row["candidate_id"])}) for row in rows], total
+    total = one(conn.execute("select count(*) as n from public.resumes where parsing_status = 'failed'"))["n"]
+    items = [
+        FailedResume(
+            id=str(row["id"]),
+            candidate_id=str(row["candidate_id"]),
+            full_name=row["full_name"],
+            email=row["email"],
+            file_name=row["file_name"],
+            parsing_error=row["parsing_error"],
+            uploaded_at=row["uploaded_at"],
+        )
+        for row in rows
+    ]
+    return items, int(total)
 
 
 def feedback_summary(conn: Connection, resume_id: str) -> FeedbackSummary | None:

@@ -48,7 +48,6 @@ from shared.models.recruiter import (
     InterviewCosts,
     InterviewReview,
     Note,
-    PipelineCandidate,
     PipelineQuery,
     PipelineSort,
     ReviewedInterview,
@@ -67,13 +66,12 @@ from shared.repositories import interviews as interview_rows
 from shared.repositories import pipeline as pipeline_rows
 from shared.repositories import resumes as resume_rows
 from shared.repositories.interviews import ReviewMessage
-from shared.repositories.pipeline import Position
+from shared.repositories.pipeline import ExportRow, Position
 from shared.services.interview_audio import BUCKET as AUDIO_BUCKET
 from shared.services.resumes import BUCKET as RESUME_BUCKET
 from shared.services.resumes import DOWNLOAD_URL_SECONDS
 from shared.settings import get_settings
-from shared.supabase_clients import user_client
-from supabase import Client
+from shared.supabase_clients import user_storage
 
 COMPLETED_WITHIN_DAYS = 7
 MAX_OPEN_POSTINGS = 100
@@ -153,7 +151,7 @@ def check_query(query: PipelineQuery) -> None:
         raise _invalid("completed_from", "completed_from must not be after completed_to.")
 
 
-def _signed(client: Client, bucket: str, path: str, seconds: int, *, download: bool = False) -> str | None:
+def _signed(client: storage.HasStorage, bucket: str, path: str, seconds: int, *, download: bool = False) -> str | None:
     """A signed link made as the caller (Storage's policies apply), or None when Storage cannot sign
     one: the rest of the view stays useful without it."""
     try:
@@ -171,12 +169,10 @@ def dashboard(caller: Caller, score_threshold: int, limit: int) -> Dashboard:
     this week, assessments to review, applications per open posting, the best candidates."""
     organization = _organization(caller)
     with user_transaction(caller.claims) as conn:
-        queue = feedback_rows.queue_summary(conn)
-        oldest = feedback_rows.oldest_pending(conn, limit)
-        failed, failed_total = resume_rows.failed(conn, limit)
-        completed, completed_total = interview_rows.completed_since(conn, COMPLETED_WITHIN_DAYS, limit)
-        waiting, waiting_total = pipeline_rows.review_waiting(conn, organization, limit)
-        to_review = assessment_rows.waiting_review(conn, organization, waiting, limit) if waiting else []
+        queue = feedback_rows.queue(conn, organization, limit)
+        failed, failed_total = resume_rows.failed(conn, organization, limit)
+        completed, completed_total = interview_rows.completed_since(conn, organization, COMPLETED_WITHIN_DAYS, limit)
+        to_review, waiting_total = assessment_rows.waiting_review(conn, organization, limit)
         postings = application_rows.open_posting_counts(conn, organization, MAX_OPEN_POSTINGS)
         best, best_total = pipeline_rows.top(conn, organization, score_threshold, limit)
     return Dashboard(
@@ -194,7 +190,7 @@ def dashboard(caller: Caller, score_threshold: int, limit: int) -> Dashboard:
                     generated_at=item.generated_at,
                     auto_send_at=item.auto_send_at,
                 )
-                for item in oldest
+                for item in queue.oldest
             ],
         ),
         failed_resumes=FailedResumes(
@@ -248,12 +244,12 @@ def candidates(caller: Caller, query: PipelineQuery, cursor: str | None, limit: 
     return CandidatePage(items=[item for item, _ in items], total=total, limit=limit, sort=query.sort, order=query.order, next_cursor=next_cursor)
 
 
-def _csv_rows(found: Iterator[PipelineCandidate]) -> Iterator[tuple[object, ...]]:
+def _csv_rows(found: Iterator[ExportRow]) -> Iterator[tuple[object, ...]]:
     for item in found:
         yield (
-            item.candidate.id,
-            item.candidate.full_name,
-            item.candidate.email,
+            item.candidate_id,
+            item.full_name,
+            item.email,
             item.overall_score,
             item.integrity_score,
             item.application_status,
@@ -330,7 +326,7 @@ def candidate(caller: Caller, candidate_id: str) -> CandidateDetail:
         applications = application_rows.history_of_candidate(conn, organization, candidate_id)
         interviews = interview_rows.of_candidate(conn, candidate_id)
         records = assessment_rows.records(conn, organization, [str(found.id) for found in interviews])
-    client = user_client(caller.access_token) if stored else None
+    client = user_storage(caller.access_token) if stored else None
     resumes = [
         CandidateResume(
             **item.resume.model_dump(),
@@ -426,7 +422,7 @@ def interview_review(caller: Caller, interview_id: str) -> InterviewReview:
     current = next((record for record in records if record.is_current), None)
     flags, skills = _citing(current)
     spoken = [m for m in messages if m.message_type == "candidate_response" and m.content_audio_url]
-    client = user_client(caller.access_token) if spoken else None
+    client = user_storage(caller.access_token) if spoken else None
     seconds = get_settings().interview_audio_url_seconds
     urls = {m.id: _signed(client, AUDIO_BUCKET, m.content_audio_url, seconds) for m in spoken if client and m.content_audio_url}
     entries = [_entry(m, flags.get(str(m.id), []), skills.get(str(m.id), []), urls.get(m.id)) for m in messages]

@@ -171,7 +171,7 @@ def test_every_route_answers_a_valid_request_with_a_body_its_schema_accepts(cont
     exported = c.call("GET", f"{portal}/candidates/export.csv?q=casey", 200, token=recruiter["token"])
     assert exported.startswith("candidate_id,full_name,email") and candidate_id in exported
     file = c.call("GET", f"{portal}/candidates/{candidate_id}", 200, token=recruiter["token"])
-    assert file["resumes"][0]["download_url"]
+    assert httpx.get(file["resumes"][0]["download_url"], timeout=10).content.startswith(b"%PDF")  # signed as the recruiter, by Storage
     scored = next(item for item in file["interviews"] if item["id"] == interview_id)
     c.call("GET", f"{portal}/interviews/{interview_id}/review", 200, token=recruiter["token"])
     c.call("POST", f"{portal}/candidates/{candidate_id}/notes", 201, token=recruiter["token"], json={"body": "Clear on Python data types."})
