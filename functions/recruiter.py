@@ -30,7 +30,7 @@ ScoreMax = Annotated[int | None, Query(ge=0, le=100, description="Latest overall
 IntegrityBelow = Annotated[int | None, Query(ge=0, le=101, description="Latest integrity score below this.")]
 CompletedFrom = Annotated[date | None, Query(description="Last interview completed on or after this day (UTC).")]
 CompletedTo = Annotated[date | None, Query(description="Last interview completed on or before this day (UTC).")]
-Text = Annotated[str | None, Query(min_length=1, max_length=200, pattern=m.NAME_SEARCH_PATTERN, description="Part of the name or email.")]
+NameOrEmail = Annotated[str | None, Query(min_length=1, max_length=200, pattern=m.NAME_SEARCH_PATTERN, description="Part of the name or email.")]
 Sort = Annotated[m.PipelineSort, Query(description="score: latest overall score; integrity: latest integrity score; date: last activity.")]
 Order = Annotated[m.SortOrder, Query(description="Unscored candidates come last either way.")]
 
@@ -62,7 +62,7 @@ def candidates(
     integrity_below: IntegrityBelow = None,
     completed_from: CompletedFrom = None,
     completed_to: CompletedTo = None,
-    q: Text = None,
+    q: NameOrEmail = None,
     sort: Sort = "date",
     order: Order = "desc",
     limit: Annotated[int, Query(ge=1, le=m.MAX_PAGE_SIZE, description="Page size.")] = 25,
@@ -102,7 +102,7 @@ def export_candidates(
     integrity_below: IntegrityBelow = None,
     completed_from: CompletedFrom = None,
     completed_to: CompletedTo = None,
-    q: Text = None,
+    q: NameOrEmail = None,
     sort: Sort = "date",
     order: Order = "desc",
     limit: Annotated[int | None, Query(ge=1, description="Rows at most (RECRUITER_EXPORT_MAX_ROWS caps it).")] = None,
