@@ -1,5 +1,6 @@
-"""retention-cleanup (daily): removes finished jobs, old outbox messages and bodies, and expired
-rate-limit and login-failure rows, in bounded batches within the function's time."""
+"""retention-cleanup (daily): removes finished jobs, old outbox messages and bodies, expired
+rate-limit and login-failure rows, and old media (interview recordings soft- then hard-deleted,
+question audio of finished interviews), in bounded batches within the function's time."""
 
 from dataclasses import asdict
 from typing import Any

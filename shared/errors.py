@@ -195,3 +195,21 @@ class MoveNotAllowed(Conflict):
     """The application cannot move to this status from its current one."""
 
     code = "STATUS_MOVE_NOT_ALLOWED"
+
+
+class RecordingExists(Conflict):
+    """The interview already has a recording; withdraw it before recording again."""
+
+    code = "RECORDING_EXISTS"
+
+
+class RecordingNotReady(Conflict):
+    """The recording is still being checked; try again in a minute."""
+
+    code = "RECORDING_NOT_READY"
+
+
+class ReauthenticationFailed(Forbidden):
+    """The password is incorrect."""
+
+    code = "REAUTHENTICATION_FAILED"

@@ -87,6 +87,12 @@ class Settings(BaseSettings):
     resume_max_compression_ratio: float = 100.0  # a DOCX compressed more than this (uncompressed:stored) is refused
     resume_max_pdf_pages: int = 50  # pages of a PDF read for text; later pages are ignored
     resume_max_text_chars: int = 50_000  # extracted text kept for parsing; the rest is dropped
+    recording_uploads_per_hour: int = 10  # per candidate: consents to record (each gives a signed upload URL)
+    recording_review_url_seconds: int = 24 * 3600  # signed review links of interview recordings for staff
+    recording_soft_delete_days: int = Field(default=30, ge=1)  # recordings are soft-deleted (hidden) this long after upload
+    recording_hard_delete_days: int = Field(default=90, ge=0)  # and hard-deleted (file and row) this long after the soft delete
+    question_audio_retention_days: int = Field(default=30, ge=1)  # question audio of interviews finished longer ago is removed
+    privacy_export_url_seconds: int = 3600  # signed links to files in a candidate's data export
     job_lease_seconds: int = 60  # a running job's lease, renewed every third of it; a dead worker's job is reclaimed after it
     job_expected_seconds: float = 120.0  # longest a job should take (kinds may set their own); run-jobs claims only what fits
 

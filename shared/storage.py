@@ -5,12 +5,13 @@ for a user (Storage RLS applies), `service_client()` for system work."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import ParamSpec, Protocol, TypeVar
 
 import httpx
 from storage3 import SyncStorageClient
 from storage3.exceptions import StorageApiError
-from storage3.types import URLOptions
+from storage3.types import CreateSignedURLsOptions, URLOptions
 from storage3.utils import StorageException
 
 from shared.errors import AppError, NotFound, PayloadTooLarge, ServiceUnavailable, ValidationFailed
@@ -78,6 +79,17 @@ def remove(client: HasStorage, bucket: str, path: str) -> None:
     _call(client.storage.from_(bucket).remove, [path])
 
 
+REMOVE_BATCH = 1000  # storage-api's limit of keys per DELETE
+
+
+def remove_many(client: HasStorage, bucket: str, paths: list[str]) -> int:
+    """Remove objects in batches Storage accepts; how many it removed (missing keys are skipped)."""
+    removed = 0
+    for start in range(0, len(paths), REMOVE_BATCH):
+        removed += len(_call(client.storage.from_(bucket).remove, paths[start : start + REMOVE_BATCH]))
+    return removed
+
+
 def signed_url(client: HasStorage, bucket: str, path: str, expires_in: int, *, download: bool = False) -> str:
     """A signed link to the object; with `download` Storage serves it as an attachment
     (Content-Disposition: attachment), so a browser saves it rather than rendering it."""
@@ -86,6 +98,42 @@ def signed_url(client: HasStorage, bucket: str, path: str, expires_in: int, *, d
     if not url:
         raise NotFound("The file was not found.")
     return url
+
+
+def signed_urls(client: HasStorage, bucket: str, paths: list[str], expires_in: int, *, download: bool = False) -> dict[str, str]:
+    """Signed links to many objects in one request, by path; paths the client cannot see (or
+    that are gone) are left out."""
+    if not paths:
+        return {}
+    options: CreateSignedURLsOptions = {"download": True} if download else {}
+    signed = _call(client.storage.from_(bucket).create_signed_urls, paths, expires_in, options)
+    return {item["path"]: url for item in signed if (url := item.get("signedURL")) and item.get("path")}
+
+
+def read_head(client: HasStorage, bucket: str, path: str, length: int) -> bytes | None:
+    """The first `length` bytes of an object (a Range request on a short-lived signed link, so a
+    100 MB video is never downloaded whole); b"" for an empty object, None when it is gone."""
+    try:
+        url = signed_url(client, bucket, path, 60)
+    except NotFound:
+        return None
+    try:
+        response = _range_http().get(url, headers={"Range": f"bytes=0-{length - 1}"})
+    except httpx.HTTPError as exc:
+        raise ServiceUnavailable("File storage is temporarily unavailable.") from exc
+    if response.status_code == 416:
+        return b""
+    if response.status_code in {400, 404}:
+        return None
+    if response.status_code not in {200, 206}:
+        raise ServiceUnavailable("File storage is temporarily unavailable.")
+    return response.content[:length]
+
+
+@lru_cache
+def _range_http() -> httpx.Client:
+    # Signed links carry their own token; the client holds no credentials.
+    return httpx.Client(timeout=10, follow_redirects=False)
 
 
 def signed_upload_url(client: HasStorage, bucket: str, path: str) -> dict[str, str]:

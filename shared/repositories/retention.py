@@ -15,6 +15,7 @@ BATCH_FUNCTIONS = frozenset(
         "delete_old_rate_limit_counters",
         "delete_old_login_failures",
         "delete_old_resume_upload_names",
+        "delete_old_recording_consents",
     }
 )
 

@@ -21,6 +21,7 @@ RETENTION_FUNCTIONS = (
     "private.delete_old_rate_limit_counters(interval, integer)",
     "private.delete_old_login_failures(interval, integer)",
     "private.delete_old_resume_upload_names(interval, integer)",
+    "private.delete_old_recording_consents(interval, integer)",
 )
 
 
@@ -84,6 +85,10 @@ def test_retention_removes_exactly_what_is_old_and_keeps_the_rest(app_env, admin
         "rate_limit_counters": 1,
         "login_failures": 2,
         "resume_upload_names": 1,
+        "recording_consents": 0,  # media retention: tests/integration/test_recordings.py
+        "recordings_soft_deleted": 0,
+        "recordings_hard_deleted": 0,
+        "question_audio": 0,
     }
     assert result["complete"] is True
     jobs = [row["dedupe_key"] for row in admin_conn.execute("select dedupe_key from private.jobs order by id")]
@@ -112,7 +117,7 @@ def test_each_call_removes_one_bounded_batch_and_the_run_loops_until_none_is_lef
         add_job(admin_conn, f"old-{n}", "succeeded", 20)
     run = retention.run(batch_size=3)
     assert run.removed["finished_jobs"] == 8 and run.complete
-    assert run.batches == 3 + 5  # 3 + 3 + 2 for jobs, one (empty) batch for each other rule
+    assert run.batches == 3 + 6 + 3  # 3 + 3 + 2 for jobs, one (empty) batch for each other rule and media step
     assert admin_conn.execute("select count(*) as n from private.jobs").fetchone()["n"] == 0
 
 

@@ -150,6 +150,8 @@ def world(database, admin_conn):
         "insert into public.assessment_reviews (organization_id, assessment_id, reviewed_by) values (%s, %s, %s)",
         [TEAMIFIED, ids["assessment"], ids["recruiter"]],
     )
+    for organization in (TEAMIFIED, OTHER_ORG):
+        q("insert into public.erased_candidate_counts (organization_id, month, registrations) values (%s, current_date, 1)", [organization])
     return ids
 
 
@@ -383,14 +385,21 @@ def attempt(database, world, who, sql, params=()):
         ("admin", "delete from public.integration_webhooks where id = %s", ["webhook"], 1),
         ("viewer", "delete from public.integration_webhooks where id = %s", ["webhook"], 0),
         ("admin", "update public.webhook_deliveries set status = 'delivered' where id = %s", ["delivery"], "denied"),
-        # recordings: candidates register their own, with consent
+        # recordings: rows come from a consent and the upload (the trigger), never from the API roles (issue 19)
         (
             "a",
             "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
             " values (%s, %s, %s || '/r2.webm', 'video/webm', 10, now())",
             ["interview", "a", "a"],
-            1,
+            "denied",
         ),
+        ("a", "update public.video_recordings set soft_deleted_at = now() where id = %s", ["recording"], "denied"),
+        ("viewer", "delete from public.video_recordings where id = %s", ["recording"], "denied"),
+        # erased candidates' counts: read by their organization's staff, written by erasure only
+        ("admin", "insert into public.erased_candidate_counts (organization_id, month) values (%s, current_date)", [TEAMIFIED], "denied"),
+        ("admin", "update public.erased_candidate_counts set applications = 0", [], "denied"),
+        ("admin", "delete from public.erased_candidate_counts", [], "denied"),
+        ("a", "select private.erase_candidate(%s)", ["a"], "denied"),
         (
             "b",
             "insert into public.video_recordings (interview_id, candidate_id, storage_path, mime_type, size_bytes, consent_given_at)"
@@ -643,6 +652,23 @@ def test_recruiter_portal_tables_are_read_by_their_organization_only(database, w
     for who, wanted in expected.items():
         found = visible(database, world, who, table, id_column=id_column)
         assert found == ("denied" if wanted == "denied" else {world[key] for key in wanted}), (who, table, found)
+
+
+@pytest.mark.parametrize(
+    ("who", "sees"),
+    [
+        ("anon", "denied"),
+        ("a", set()),
+        ("c", set()),
+        ("recruiter", {TEAMIFIED}),
+        ("viewer", {TEAMIFIED}),
+        ("admin", {TEAMIFIED}),
+        ("outsider", {OTHER_ORG}),
+    ],
+)
+def test_erased_candidates_counts_are_read_by_their_organization_only(database, world, who, sees):
+    """Issue 19: what an organization keeps of erased candidates (counts, no person) is its own."""
+    assert visible(database, world, who, "public.erased_candidate_counts", id_column="organization_id") == sees
 
 
 def test_pipeline_membership_is_exactly_the_tenancy_rule(admin_conn, world):
