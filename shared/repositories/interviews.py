@@ -391,8 +391,8 @@ def abandon_inactive(conn: Connection, now: datetime | None, minutes: int) -> li
     rows = conn.execute(
         "update public.interviews i set status = 'abandoned', end_reason = 'inactive'"
         " where i.status = 'in_progress' and i.last_activity_at < coalesce(%s, now()) - make_interval(mins => %s)"
-        " and not exists (select 1 from public.interview_sessions s where s.interview_id = i.id"
-        "                 and s.realtime_session_expires_at > coalesce(%s, now()))"
+        " and not exists (select 1 from private.realtime_sessions r where r.interview_id = i.id and r.ended_at is null"
+        "                 and r.expires_at > coalesce(%s, now()))"
         " returning i.id",
         [now, minutes, now],
     ).fetchall()

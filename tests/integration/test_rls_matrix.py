@@ -152,6 +152,17 @@ def world(database, admin_conn):
     )
     for organization in (TEAMIFIED, OTHER_ORG):
         q("insert into public.erased_candidate_counts (organization_id, month, registrations) values (%s, current_date, 1)", [organization])
+    ids["realtime_session"] = one(
+        "insert into private.realtime_sessions (interview_id, model, voice, expires_at)"
+        " values (%s, 'gpt-realtime', 'marin', now() + interval '2 minutes') returning id",
+        [ids["interview"]],
+    )
+    ids["realtime_event"] = one(
+        "insert into private.realtime_events (interview_id, kind, key, transcript) values (%s, 'candidate_transcript', 'item_rls:0', 'Closures.')"
+        " returning id",
+        [ids["interview"]],
+    )
+    q("insert into private.realtime_usage (interview_id, responses, cost_usd) values (%s, 1, 0.01)", [ids["interview"]])
     return ids
 
 
@@ -281,6 +292,9 @@ STAFF = ("recruiter", "viewer", "admin")
         ("public.organizations", {"anon": "denied", "a": [], "recruiter": [TEAMIFIED], "outsider": [OTHER_ORG]}),
         ("private.jobs", {"anon": "denied", "a": "denied", "recruiter": "denied", "admin": "denied"}),
         ("private.email_outbox", {"a": "denied", "admin": "denied"}),
+        # realtime sessions, the relay's ledger and realtime usage: the functions' (service role) only
+        ("private.realtime_sessions", {"anon": "denied", "a": "denied", "recruiter": "denied", "admin": "denied", "service": ["realtime_session"]}),
+        ("private.realtime_events", {"anon": "denied", "a": "denied", "viewer": "denied", "outsider": "denied", "service": ["realtime_event"]}),
     ],
 )
 def test_who_can_select_what(database, world, table, expected):
@@ -512,6 +526,23 @@ def attempt(database, world, who, sql, params=()):
         ("a", "insert into private.jobs (kind) values ('x.y')", [], "denied"),
         ("admin", "delete from private.jobs", [], "denied"),
         ("a", "select private.enqueue_job('x.y', '{}')", [], "denied"),
+        # realtime: no API role reaches the leases, the ledger or the usage; the service writes them
+        (
+            "a",
+            "insert into private.realtime_sessions (interview_id, model, voice, expires_at) values (%s, 'm', 'v', now() + interval '1 hour')",
+            ["interview"],
+            "denied",
+        ),
+        ("a", "update private.realtime_sessions set expires_at = now() + interval '1 day' where id = %s", ["realtime_session"], "denied"),
+        ("recruiter", "delete from private.realtime_sessions where id = %s", ["realtime_session"], "denied"),
+        ("a", "insert into private.realtime_events (interview_id, kind, key) values (%s, 'tool_call', 'call_forged')", ["interview"], "denied"),
+        ("a", "update private.realtime_events set transcript = 'forged' where id = %s", ["realtime_event"], "denied"),
+        ("admin", "delete from private.realtime_events where id = %s", ["realtime_event"], "denied"),
+        ("a", "update private.realtime_usage set cost_usd = 0 where interview_id = %s", ["interview"], "denied"),
+        ("anon", "select * from private.realtime_usage", [], "denied"),
+        ("recruiter", "select * from private.realtime_usage", [], "denied"),
+        ("service", "update private.realtime_sessions set last_event_at = now() where id = %s", ["realtime_session"], 1),
+        ("service", "update private.realtime_usage set responses = responses + 1 where interview_id = %s", ["interview"], 1),
     ],
 )
 def test_who_can_write_what(database, world, who, sql, params, expected):
