@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from shared.models.applications import ApplicationStatus
 from shared.models.assessments import CandidateAssessment
@@ -112,8 +112,18 @@ class DataExport(BaseModel):
     recordings: list[ExportedRecording]
 
 
+MAX_PASSWORD_BYTES = 72  # Supabase Auth (bcrypt) refuses to set a longer password, so a longer one is never right
+
+
 class ErasureRequest(BaseModel):
-    password: Text = Field(min_length=1, max_length=200, description="The account's current password (erasure needs it again).")
+    password: Text = Field(min_length=1, max_length=MAX_PASSWORD_BYTES, description="The account's current password (erasure needs it again).")
+
+    @field_validator("password")
+    @classmethod
+    def _at_most_72_bytes(cls, value: str) -> str:
+        if len(value.encode()) > MAX_PASSWORD_BYTES:
+            raise ValueError(f"The password is longer than any account's ({MAX_PASSWORD_BYTES} bytes).")
+        return value
 
 
 class AccountErased(BaseModel):

@@ -12,10 +12,12 @@ import httpx
 import jsonschema
 import pytest
 
+from examples.webhook_receiver import Receiver
 from local.paths import OPENAPI_JSON
 from tests.documents import make_pdf
 
 PDF = "application/pdf"
+WEBM = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm\x42\x87\x81\x04" + bytes(1000)
 DOCUMENT = json.loads(OPENAPI_JSON.read_text())
 
 
@@ -178,10 +180,43 @@ def test_every_route_answers_a_valid_request_with_a_body_its_schema_accepts(cont
     assert c.call("GET", f"{portal}/candidates/{candidate_id}/notes", 200, token=recruiter["token"])["items"]
     c.call("POST", f"{portal}/assessments/{scored['assessments'][0]['id']}/reviewed", 200, token=recruiter["token"])
 
+    # interview recordings: consent and upload, the staff review link, storage usage, withdrawal;
+    # the candidate's data export
+    recording = {"consent": True, "content_type": "video/webm", "file_size": len(WEBM)}
+    grant = c.call("POST", f"/interview/{interview_id}/recording", 201, token=token, json=recording)
+    assert httpx.put(grant["upload_url"], content=WEBM, headers={"content-type": "video/webm"}, timeout=10).status_code == 200
+    drain()  # the recording's content check
+    assert c.call("GET", f"/interview/{interview_id}/recording", 200, token=recruiter["token"])["expires_in"] == 24 * 3600
+    assert c.call("GET", "/storage-usage/", 200, token=admin["token"])["buckets"]
+    assert c.call("GET", "/privacy/export", 200, token=token)["recordings"]
+    c.call("DELETE", f"/interview/{interview_id}/recording", 204, token=token)
+
+    # webhooks: an admin registers a receiver on this machine (it verifies every signature), pings
+    # it, reads the delivery log, rotates the secret, sends a delivery again, changes and deletes it
+    refused = c.call("POST", "/webhooks/", 422, token=admin["token"], json={"url": "https://10.0.0.1/hooks", "event_types": ["assessment.ready"]})
+    assert refused["code"] == "WEBHOOK_URL_REFUSED"
+    with Receiver() as receiver:
+        created = c.call("POST", "/webhooks/", 201, token=admin["token"], json={"url": receiver.url, "event_types": ["assessment.ready"]})
+        receiver.secrets.append(created["secret"])
+        hook = f"/webhooks/{created['webhook']['id']}"
+        assert created["webhook"]["id"] in [item["id"] for item in c.call("GET", "/webhooks/", 200, token=admin["token"])["items"]]
+        c.call("GET", hook, 200, token=admin["token"])
+        ping = c.call("POST", f"{hook}/test", 200, token=admin["token"])["delivery"]
+        assert ping["status"] == "delivered"
+        receiver.secrets.append(c.call("POST", f"{hook}/rotate-secret?overlap_hours=1", 200, token=admin["token"])["secret"])
+        assert [item["id"] for item in c.call("GET", f"{hook}/deliveries?limit=10", 200, token=admin["token"])["items"]] == [ping["id"]]
+        c.call("POST", f"{hook}/deliveries/{ping['id']}/redeliver", 202, token=admin["token"])
+        drain()
+        assert [event["id"] for event in receiver.events] == [ping["message_id"]] * 2 and receiver.refused == []
+        c.call("PATCH", hook, 200, token=admin["token"], json={"active": False})
+        c.call("DELETE", hook, 204, token=admin["token"])
+
     # endings
     c.call("DELETE", f"/resumes/{resume['id']}", 204, token=token)
     assert c.call("GET", "/auth/me", 401)["code"] == "UNAUTHORIZED"
     c.call("POST", "/auth/logout", 200, token=token)
+    again = c.call("POST", "/auth/login", 200, json={"email": email, "password": "Str0ng!Pass"})["session"]["access_token"]
+    assert c.call("DELETE", "/privacy/account", 200, token=again, json={"password": "Str0ng!Pass"})["erased"] is True
 
     missing = {(method, template) for method, template, _ in OPERATIONS} - c.covered
     assert not missing, f"operations the contract walk did not reach: {sorted(missing)}"
