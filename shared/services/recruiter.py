@@ -151,14 +151,16 @@ def check_query(query: PipelineQuery) -> None:
         raise _invalid("completed_from", "completed_from must not be after completed_to.")
 
 
-def _signed(client: storage.HasStorage, bucket: str, path: str, seconds: int, *, download: bool = False) -> str | None:
-    """A signed link made as the caller (Storage's policies apply), or None when Storage cannot sign
-    one: the rest of the view stays useful without it."""
+def _signed(access_token: str, bucket: str, paths: list[str], seconds: int, *, download: bool = False) -> dict[str, str]:
+    """Signed links made as the caller (Storage's policies apply) in one Storage request, by path;
+    a path missing when Storage cannot sign it: the rest of the view stays useful without it."""
+    if not paths:
+        return {}
     try:
-        return storage.signed_url(client, bucket, path, seconds, download=download)
+        return storage.signed_urls(user_storage(access_token), bucket, paths, seconds, download=download)
     except AppError as exc:
-        logger.warning("signed link unavailable", extra={"bucket": bucket, "error_code": exc.code})
-        return None
+        logger.warning("signed links unavailable", extra={"bucket": bucket, "error_code": exc.code})
+        return {}
 
 
 # Dashboard
@@ -326,11 +328,11 @@ def candidate(caller: Caller, candidate_id: str) -> CandidateDetail:
         applications = application_rows.history_of_candidate(conn, organization, candidate_id)
         interviews = interview_rows.of_candidate(conn, candidate_id)
         records = assessment_rows.records(conn, organization, [str(found.id) for found in interviews])
-    client = user_storage(caller.access_token) if stored else None
+    links = _signed(caller.access_token, RESUME_BUCKET, [item.storage_path for item in stored], DOWNLOAD_URL_SECONDS, download=True)
     resumes = [
         CandidateResume(
             **item.resume.model_dump(),
-            download_url=_signed(client, RESUME_BUCKET, item.storage_path, DOWNLOAD_URL_SECONDS, download=True) if client else None,
+            download_url=links.get(item.storage_path),
             download_expires_in=DOWNLOAD_URL_SECONDS,
         )
         for item in stored
@@ -421,10 +423,9 @@ def interview_review(caller: Caller, interview_id: str) -> InterviewReview:
         messages = interview_rows.review_messages(conn, interview_id)
     current = next((record for record in records if record.is_current), None)
     flags, skills = _citing(current)
-    spoken = [m for m in messages if m.message_type == "candidate_response" and m.content_audio_url]
-    client = user_storage(caller.access_token) if spoken else None
-    seconds = get_settings().interview_audio_url_seconds
-    urls = {m.id: _signed(client, AUDIO_BUCKET, m.content_audio_url, seconds) for m in spoken if client and m.content_audio_url}
+    spoken = {m.id: m.content_audio_url for m in messages if m.message_type == "candidate_response" and m.content_audio_url}
+    links = _signed(caller.access_token, AUDIO_BUCKET, list(spoken.values()), get_settings().interview_audio_url_seconds)
+    urls = {message_id: links.get(path) for message_id, path in spoken.items()}
     entries = [_entry(m, flags.get(str(m.id), []), skills.get(str(m.id), []), urls.get(m.id)) for m in messages]
     answer_ids = {str(m.id) for m in messages if m.message_type == "candidate_response"}
     flagged = current.integrity_flags if current else []

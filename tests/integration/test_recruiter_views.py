@@ -441,13 +441,13 @@ def test_the_export_holds_only_the_organizations_candidates(world):
 
 def test_a_candidates_whole_file(world, admin_conn, monkeypatch):
     ids, tokens = world
-    signed: list[tuple[str, str]] = []
+    signed: list[tuple[str, list[str], bool]] = []
 
-    def fake_signed_url(client, bucket, path, expires_in, *, download=False):
-        signed.append((bucket, path))
-        return f"https://storage.example/{bucket}/{path}?token=t"
+    def fake_signed_urls(client, bucket, paths, expires_in, *, download=False):
+        signed.append((bucket, paths, download))
+        return {path: f"https://storage.example/{bucket}/{path}?token=t" for path in paths}
 
-    monkeypatch.setattr(storage, "signed_url", fake_signed_url)
+    monkeypatch.setattr(storage, "signed_urls", fake_signed_urls)
     older = ids["assessment_alice"]
     newer = rescore(admin_conn, ids["interview_alice"], 75, 60)
     invoke(recruiter.handler, "POST", f"/assessments/{older}/reviewed", token=tokens["recruiter"])
@@ -461,7 +461,8 @@ def test_a_candidates_whole_file(world, admin_conn, monkeypatch):
     assert resumes[ids["resume_alice_failed"]]["parsing_status"] == "failed"
     assert resumes[ids["resume_alice"]]["download_url"].startswith("https://storage.example/resumes/")
     assert resumes[ids["resume_alice"]]["download_expires_in"] == 300
-    assert {bucket for bucket, _ in signed} == {"resumes"}
+    [(bucket, paths, download)] = signed  # one Storage request for every resume, as download links
+    assert bucket == "resumes" and len(paths) == len(resumes) and download is True
     assert [item["id"] for item in data["feedback"]] == [ids["feedback_alice"]]
     (application,) = data["applications"]
     assert application["application"]["id"] == ids["application_alice"]
@@ -517,7 +518,13 @@ def test_another_organization_lists_none_of_its_candidates(world):
 
 def test_an_interview_reviewed_answer_by_answer(world, admin_conn, monkeypatch):
     ids, tokens = world
-    monkeypatch.setattr(storage, "signed_url", lambda client, bucket, path, expires_in, download=False: f"https://storage.example/{bucket}/{path}")
+    signed: list[list[str]] = []
+
+    def fake_signed_urls(client, bucket, paths, expires_in, download=False):
+        signed.append(paths)
+        return {path: f"https://storage.example/{bucket}/{path}" for path in paths}
+
+    monkeypatch.setattr(storage, "signed_urls", fake_signed_urls)
     interview = add_interview(admin_conn, ids["bob"], "react", mode="voice")
     add_message(admin_conn, interview, 1, "ai_question", "What is a closure?", metadata={"phase": "warmup", "topic": "closures"})
     spoken = add_message(
@@ -562,6 +569,7 @@ def test_an_interview_reviewed_answer_by_answer(world, admin_conn, monkeypatch):
     assert answer["evaluation"]["score"] == 72 and answer["evaluation"]["skill"] == "javascript"
     assert answer["integrity_flags"] == [] and answer["cited_by_skills"] == ["javascript"]
     assert second["spoken"] is False and second["audio_url"] is None
+    assert signed == [[f"{ids['bob']}/{interview}/answer-2.wav"]]  # the spoken answers' links in one Storage request
     assert [item["type"] for item in second["integrity_flags"]] == ["fast_answer"] and second["cited_by_skills"] == ["javascript", "react"]
     assert [item["type"] for item in data["other_flags"]] == ["inconsistency"]
 
@@ -572,7 +580,7 @@ def test_a_review_keeps_working_when_storage_cannot_sign(world, admin_conn, monk
     def unavailable(*args, **kwargs):
         raise storage.ServiceUnavailable("File storage is temporarily unavailable.")
 
-    monkeypatch.setattr(storage, "signed_url", unavailable)
+    monkeypatch.setattr(storage, "signed_urls", unavailable)
     interview = add_interview(admin_conn, ids["alice"], mode="voice")
     add_message(admin_conn, interview, 1, "ai_question", "Q?")
     add_message(admin_conn, interview, 2, "candidate_response", "A.", audio_path=f"{ids['alice']}/x/a.wav", audio_seconds=2.0)
