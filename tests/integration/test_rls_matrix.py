@@ -702,6 +702,13 @@ def test_erased_candidates_counts_are_read_by_their_organization_only(database, 
     assert visible(database, world, who, "public.erased_candidate_counts", id_column="organization_id") == sees
 
 
+@pytest.mark.parametrize(("table", "column"), [("private.recording_consents", "storage_path"), ("private.account_erasures", "subject_hash")])
+@pytest.mark.parametrize("who", ["anon", "a", "recruiter", "admin"])
+def test_recording_consents_and_the_erasure_log_are_unreachable(database, world, table, column, who):
+    """Issue 19: consents waiting for their upload and the erasure log are the platform's own."""
+    assert visible(database, world, who, table, id_column=column) == "denied"
+
+
 def test_pipeline_membership_is_exactly_the_tenancy_rule(admin_conn, world):
     """organization_candidates, which the tenancy policies consult, holds (organization, candidate)
     exactly when the candidate registered through the organization or applied to one of its postings."""
