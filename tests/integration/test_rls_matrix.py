@@ -98,13 +98,17 @@ def world(database, admin_conn):
         "insert into public.assessment_results (interview_id, status, overall_score) values (%s, 'completed', 80) returning id", [ids["interview"]]
     )
     ids["webhook"] = one(
-        "insert into public.integration_webhooks (organization_id, url, secret, event_types)"
-        " values (%s, 'https://hooks.example/x', 'a-very-long-secret-value', '{assessment.ready}') returning id",
+        "insert into public.integration_webhooks (organization_id, url, event_types)"
+        " values (%s, 'https://hooks.example/x', '{assessment.ready}') returning id",
         [TEAMIFIED],
     )
     ids["delivery"] = one(
         "insert into public.webhook_deliveries (webhook_id, event_type, payload) values (%s, 'assessment.ready', '{}') returning id",
         [ids["webhook"]],
+    )
+    q("insert into public.webhook_delivery_attempts (delivery_id, attempt, response_status) values (%s, 1, 500)", [ids["delivery"]])
+    ids["webhook_secret"] = one(
+        "insert into private.webhook_secrets (webhook_id, sealed, key_id) values (%s, '\\x00', 'k') returning id", [ids["webhook"]]
     )
     q(
         "insert into storage.objects (bucket_id, name, owner, metadata) values ('resumes', %s, %s, %s)",
@@ -287,7 +291,8 @@ STAFF = ("recruiter", "viewer", "admin")
             {"anon": "denied", "a": ["application"], "b": ["application_b"], "recruiter": ["application"], "outsider": ["application_b"]},
         ),
         ("public.integration_webhooks", {"anon": "denied", "a": [], "recruiter": [], "viewer": [], "admin": ["webhook"], "outsider": []}),
-        ("public.webhook_deliveries", {"anon": "denied", "a": [], "recruiter": [], "admin": ["delivery"]}),
+        ("public.webhook_deliveries", {"anon": "denied", "a": [], "recruiter": [], "viewer": [], "admin": ["delivery"], "outsider": []}),
+        ("private.webhook_secrets", {"anon": "denied", "a": "denied", "recruiter": "denied", "admin": "denied", "service": ["webhook_secret"]}),
         ("public.video_recordings", {"anon": "denied", "a": ["recording"], "b": [], "viewer": ["recording"], "outsider": []}),
         ("public.organizations", {"anon": "denied", "a": [], "recruiter": [TEAMIFIED], "outsider": [OTHER_ORG]}),
         ("private.jobs", {"anon": "denied", "a": "denied", "recruiter": "denied", "admin": "denied"}),
@@ -308,6 +313,15 @@ def test_who_can_select_what(database, world, table, expected):
             if who != "service":
                 known = {value for value in world.values()}
                 assert seen & known == wanted_ids & known or table == "public.organizations", (who, table, seen)
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("anon", "denied"), ("a", []), ("recruiter", []), ("viewer", []), ("admin", ["delivery"]), ("outsider", []), ("service", ["delivery"])],
+)
+def test_webhook_delivery_attempts_are_read_by_the_organizations_admins_only(database, world, who, expected):
+    seen = visible(database, world, who, "public.webhook_delivery_attempts", id_column="delivery_id")
+    assert seen == (expected if expected == "denied" else {world[key] for key in expected})
 
 
 def attempt(database, world, who, sql, params=()):
@@ -381,24 +395,32 @@ def attempt(database, world, who, sql, params=()):
         ("recruiter", "update public.applications set status = 'under_review' where id = %s", ["application"], 1),
         ("viewer", "update public.applications set status = 'under_review' where id = %s", ["application"], 0),
         ("outsider", "update public.applications set status = 'rejected' where id = %s", ["application"], 0),
-        # webhooks: admins of the organization only
+        # webhooks: admins of the organization read and delete them; creating and changing go through the webhooks
+        # function (SSRF check, sealed secret), so no client role inserts or updates; deliveries are the job's
         (
             "admin",
-            "insert into public.integration_webhooks (organization_id, url, secret, event_types)"
-            " values (%s, 'https://h.example', 'another-long-secret', '{interview.completed}')",
-            [TEAMIFIED],
-            1,
-        ),
-        (
-            "recruiter",
-            "insert into public.integration_webhooks (organization_id, url, secret, event_types)"
-            " values (%s, 'https://h.example', 'another-long-secret', '{interview.completed}')",
+            "insert into public.integration_webhooks (organization_id, url, event_types) values (%s, 'https://h.example', '{interview.completed}')",
             [TEAMIFIED],
             "denied",
         ),
+        (
+            "recruiter",
+            "insert into public.integration_webhooks (organization_id, url, event_types) values (%s, 'https://h.example', '{interview.completed}')",
+            [TEAMIFIED],
+            "denied",
+        ),
+        ("admin", "update public.integration_webhooks set url = 'https://10.0.0.1/' where id = %s", ["webhook"], "denied"),
+        ("admin", "update public.integration_webhooks set is_active = true, consecutive_failures = 0 where id = %s", ["webhook"], "denied"),
         ("admin", "delete from public.integration_webhooks where id = %s", ["webhook"], 1),
         ("viewer", "delete from public.integration_webhooks where id = %s", ["webhook"], 0),
+        ("outsider", "delete from public.integration_webhooks where id = %s", ["webhook"], 0),
         ("admin", "update public.webhook_deliveries set status = 'delivered' where id = %s", ["delivery"], "denied"),
+        ("admin", "insert into public.webhook_deliveries (webhook_id, event_type, payload) values (%s, 'x.y', '{}')", ["webhook"], "denied"),
+        ("admin", "delete from public.webhook_deliveries where id = %s", ["delivery"], "denied"),
+        ("admin", "insert into public.webhook_delivery_attempts (delivery_id, attempt) values (%s, 2)", ["delivery"], "denied"),
+        ("admin", "update public.webhook_delivery_attempts set response_status = 200 where delivery_id = %s", ["delivery"], "denied"),
+        ("admin", "update private.webhook_secrets set expires_at = now() where webhook_id = %s", ["webhook"], "denied"),
+        ("service", "update private.webhook_secrets set expires_at = now() where webhook_id = %s", ["webhook"], 1),
         # recordings: rows come from a consent and the upload (the trigger), never from the API roles (issue 19)
         (
             "a",

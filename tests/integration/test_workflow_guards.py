@@ -353,15 +353,15 @@ def test_recruiters_still_edit_their_postings(database, people, posting):
         assert conn.execute("update public.job_postings set title = 'Senior Engineer', status = 'paused' where id = %s", [posting]).rowcount == 1
 
 
-def test_a_spoofed_created_by_on_a_webhook_is_replaced_by_the_caller(database, people):
-    """F19: the same rule for webhooks, the other staff-created rows with an author."""
-    with acting_as(database, actor(people, "admin")) as conn:
-        created_by = conn.execute(
-            "insert into public.integration_webhooks (organization_id, url, secret, event_types, created_by)"
-            " values (%s, 'https://hooks.example/x', 'a-very-long-secret-value', '{assessment.ready}', %s) returning created_by",
+def test_admins_cannot_insert_webhooks_directly_so_authorship_is_the_functions(database, people):
+    """F19 for webhooks: clients no longer insert them at all (issue 19: the webhooks function
+    checks the URL and seals the secret, and records the caller as the author)."""
+    with pytest.raises(REFUSED), acting_as(database, actor(people, "admin")) as conn:
+        conn.execute(
+            "insert into public.integration_webhooks (organization_id, url, event_types, created_by)"
+            " values (%s, 'https://hooks.example/x', '{assessment.ready}', %s)",
             [HOME, people["recruiter"]],
-        ).fetchone()["created_by"]
-    assert str(created_by) == people["admin"]
+        )
 
 
 def test_trusted_writers_keep_the_author_they_name(admin_conn, people):

@@ -163,13 +163,13 @@ def test_applying_twice_is_a_unique_violation(database, candidate, posting):
 def test_assessment_moves_the_application_and_notifies_webhooks_once(database, admin_conn, candidate, posting):
     posting_id = posting()
     hook = admin_conn.execute(
-        "insert into public.integration_webhooks (organization_id, url, secret, event_types) values"
-        " (%s, 'https://h.example/a', 'a-very-long-secret-value', '{assessment.ready,application.status_changed}') returning id",
+        "insert into public.integration_webhooks (organization_id, url, event_types) values"
+        " (%s, 'https://h.example/a', '{assessment.ready,application.status_changed}') returning id",
         [TEAMIFIED],
     ).fetchone()["id"]
     admin_conn.execute(
-        "insert into public.integration_webhooks (organization_id, url, secret, event_types, is_active) values"
-        " (%s, 'https://h.example/off', 'a-very-long-secret-value', '{assessment.ready}', false)",
+        "insert into public.integration_webhooks (organization_id, url, event_types, is_active)"
+        " values (%s, 'https://h.example/off', '{assessment.ready}', false)",
         [TEAMIFIED],
     )
     application = admin_conn.execute(
@@ -180,6 +180,12 @@ def test_assessment_moves_the_application_and_notifies_webhooks_once(database, a
     )
     status = admin_conn.execute("select status from public.applications where id = %s", [application["id"]]).fetchone()["status"]
     assert status == "interview_completed"
-    deliveries = jobs(admin_conn, "webhook.deliver")
-    assert sorted(d["payload"]["event_type"] for d in deliveries) == ["application.status_changed", "assessment.ready"]
-    assert all(d["payload"]["webhook_id"] == str(hook) for d in deliveries)
+    deliveries = admin_conn.execute(
+        "select id, webhook_id, event_type, payload from public.webhook_deliveries order by created_at, event_type, id"
+    ).fetchall()
+    # the new application's first status, its move to interview_completed, the assessment; nothing for the inactive webhook
+    assert sorted(d["event_type"] for d in deliveries) == ["application.status_changed", "application.status_changed", "assessment.ready"]
+    assert all(d["webhook_id"] == hook and d["payload"]["type"] == d["event_type"] for d in deliveries)
+    queued = jobs(admin_conn, "webhook.deliver")
+    assert sorted(j["payload"]["delivery_id"] for j in queued) == sorted(str(d["id"]) for d in deliveries)
+    assert {j["dedupe_key"] for j in queued} == {f"webhook.deliver:{d['id']}" for d in deliveries}
