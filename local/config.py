@@ -11,6 +11,7 @@ Offline AI and logged email stay the defaults when the user chose nothing.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import secrets
@@ -50,20 +51,26 @@ def _api_key(role: str, secret: str, issued_at: int) -> str:
 
 
 def local_secrets() -> dict[str, str]:
-    """JWT secret and API keys of this checkout, created on first use."""
-    if SECRETS_FILE.exists():
-        return json.loads(SECRETS_FILE.read_text())
+    """JWT secret, API keys and the webhook-secret sealing key of this checkout, created on first
+    use (a file written before the sealing key existed gets it added)."""
+    values: dict[str, str] = json.loads(SECRETS_FILE.read_text()) if SECRETS_FILE.exists() else {}
+    if "jwt_secret" in values and "webhook_secret_key" in values:
+        return values
+    if "jwt_secret" not in values:
+        secret = secrets.token_urlsafe(48)
+        issued_at = int(time.time())
+        values = {
+            "jwt_secret": secret,
+            "anon_key": _api_key("anon", secret, issued_at),
+            "service_role_key": _api_key("service_role", secret, issued_at),
+        }
+    values["webhook_secret_key"] = base64.b64encode(secrets.token_bytes(32)).decode()
     LOCAL_DIR.mkdir(exist_ok=True)
-    secret = secrets.token_urlsafe(48)
-    issued_at = int(time.time())
-    values = {
-        "jwt_secret": secret,
-        "anon_key": _api_key("anon", secret, issued_at),
-        "service_role_key": _api_key("service_role", secret, issued_at),
-    }
-    SECRETS_FILE.write_text(json.dumps(values, indent=2))
-    SECRETS_FILE.chmod(0o600)
-    return values
+    partial = SECRETS_FILE.with_name(f"{SECRETS_FILE.name}.{os.getpid()}")
+    partial.write_text(json.dumps(values, indent=2))
+    partial.chmod(0o600)
+    partial.replace(SECRETS_FILE)  # atomic: a concurrent reader sees the old file or the new one
+    return json.loads(SECRETS_FILE.read_text())
 
 
 def local_env(
@@ -80,6 +87,8 @@ def local_env(
         "SUPABASE_SERVICE_ROLE_KEY": keys["service_role_key"],
         "SUPABASE_JWT_SECRET": keys["jwt_secret"],
         "STORAGE_DIR": str(LOCAL_DIR / "storage" / database),
+        "WEBHOOK_SECRET_KEYS": keys["webhook_secret_key"],
+        "WEBHOOK_ALLOW_LOOPBACK": "true",  # receivers on this machine (http://127.0.0.1:PORT) for trying webhooks locally
         **LOCAL_DEFAULTS,
     }
 

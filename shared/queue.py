@@ -41,6 +41,15 @@ class WorkerLost(Exception):
     """The worker running the job's final attempt stopped before finishing."""
 
 
+class RetryLater(Exception):
+    """A failure whose handler chose when to try again (it recorded the time on its own row), so
+    the kind's policy is not asked; the job still goes dead once its attempts are used up."""
+
+    def __init__(self, message: str, seconds: int) -> None:
+        super().__init__(message)
+        self.seconds = seconds
+
+
 @dataclass(frozen=True)
 class RetryPolicy:
     """Exponential backoff with full jitter: base * 2**(attempt-1), capped, times a random factor."""
@@ -252,7 +261,7 @@ def _call_on_dead(job: dict[str, Any], exc: BaseException) -> None:
 def _fail(job: dict[str, Any], worker: str, exc: BaseException, started: float, *, permanent: bool, log: dict[str, Any]) -> str:
     error = str(exc) if permanent else f"{type(exc).__name__}: {exc}"
     duration_ms = int((time.perf_counter() - started) * 1000)
-    delay = _POLICIES.get(job["kind"], DEFAULT_POLICY).delay(job["attempts"])
+    delay = exc.seconds if isinstance(exc, RetryLater) else _POLICIES.get(job["kind"], DEFAULT_POLICY).delay(job["attempts"])
     try:
         with service_transaction() as conn:
             status = one(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from functools import lru_cache
 from typing import Annotated, Literal
 
@@ -95,6 +97,14 @@ class Settings(BaseSettings):
     privacy_export_url_seconds: int = 3600  # signed links to files in a candidate's data export
     job_lease_seconds: int = 60  # a running job's lease, renewed every third of it; a dead worker's job is reclaimed after it
     job_expected_seconds: float = 120.0  # longest a job should take (kinds may set their own); run-jobs claims only what fits
+    # Outbound webhooks (issue 19). Signing secrets are sealed at rest with AES-256-GCM under these keys
+    # (comma-separated, each base64 of 32 bytes; the first seals, every one unseals, so a key can be rotated).
+    webhook_secret_keys: SecretStr = SecretStr("")
+    # Local stack only: receivers on this machine (http://127.0.0.1:PORT); private, link-local and metadata addresses stay refused.
+    webhook_allow_loopback: bool = False
+    webhook_timeout_s: float = Field(default=10.0, gt=0, le=30)  # one delivery attempt, connect to answer, in total
+    webhook_disable_after_failures: int = Field(default=5, ge=1, le=1000)  # failed deliveries in a row (each retried for a day) that disable it
+    webhook_secret_overlap_hours: int = Field(default=24, ge=0, le=168)  # the previous secret still signs this long after a rotation
 
     @field_validator("cors_allow_origins", mode="before")
     @classmethod
@@ -103,12 +113,27 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
+    @field_validator("webhook_secret_keys")
+    @classmethod
+    def _check_webhook_secret_keys(cls, value: SecretStr) -> SecretStr:
+        for key in (part.strip() for part in value.get_secret_value().split(",")):
+            if key and len(_b64decode_or_empty(key)) != 32:
+                raise ValueError("WEBHOOK_SECRET_KEYS must list base64-encoded 32-byte keys, separated by commas")
+        return value
+
     @field_validator("supabase_jwt_secret")
     @classmethod
     def _refuse_placeholder_secret(cls, value: SecretStr) -> SecretStr:
         if value.get_secret_value() in {"changeme", "secret", "change-me"}:
             raise ValueError("SUPABASE_JWT_SECRET is a placeholder; set the project's JWT secret")
         return value
+
+
+def _b64decode_or_empty(text: str) -> bytes:
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error:
+        return b""
 
 
 @lru_cache
