@@ -213,3 +213,25 @@ class ReauthenticationFailed(Forbidden):
     """The password is incorrect."""
 
     code = "REAUTHENTICATION_FAILED"
+
+
+class RealtimeUnavailable(ServiceUnavailable):
+    """Realtime voice is not available now; continue the interview with turn-based speech."""
+
+    code = "REALTIME_UNAVAILABLE"
+
+    def __init__(self, reason: str, message: str | None = None):
+        super().__init__(message, details={"fallback_mode": "voice", "reason": reason})
+        self.reason = reason
+
+
+class RealtimeSessionActive(Conflict):
+    """A realtime session of this interview is already live; end it first or let it expire."""
+
+    code = "REALTIME_SESSION_ACTIVE"
+
+
+class RealtimeSessionNotActive(Conflict):
+    """The interview has no live realtime session; open one first."""
+
+    code = "REALTIME_SESSION_NOT_ACTIVE"

@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     openai_tts_voice: str = "alloy"
     openai_realtime_model: str = "gpt-realtime"
     openai_realtime_voice: str = "marin"
+    openai_realtime_transcription_model: str = "gpt-4o-mini-transcribe"  # transcribes the candidate's side of a realtime session
+    # Where the browser posts its SDP offer; default <OPENAI_BASE_URL or https://api.openai.com/v1>/realtime/calls.
+    openai_realtime_call_url: str | None = None
     openai_chat_timeout_s: float = 45.0
     openai_transcription_timeout_s: float = 30.0
     openai_tts_timeout_s: float = 20.0
@@ -59,6 +62,12 @@ class Settings(BaseSettings):
     function_reserve_s: float = 5.0  # of a function's remaining time, kept from AI calls and retries for the write and the answer
     enable_realtime_api: bool = False
     realtime_cost_warning_usd: float = 5.0
+    realtime_budget_usd: float = Field(default=10.0, gt=0)  # realtime cost at which the interview is ended
+    realtime_max_minutes: int = Field(default=30, ge=1)  # an interview in realtime mode ends this long after it started
+    realtime_secret_ttl_seconds: int = Field(default=600, ge=10, le=7200)  # longest client secret lifetime (cut to the time left)
+    realtime_lease_seconds: int = Field(default=120, ge=10)  # a session without relayed events for this long is over
+    realtime_max_output_tokens: int = Field(default=1024, ge=1, le=4096)  # per spoken response
+    realtime_silence_ms: int = Field(default=700, ge=100, le=5000)  # server VAD: silence that ends a candidate's turn
     ai_prices: dict[str, dict[str, float]] = Field(
         default_factory=lambda: {
             "gpt-4o-mini": {"input": 0.15, "output": 0.60},
@@ -69,9 +78,30 @@ class Settings(BaseSettings):
             "tts-1": {"per_1k_characters": 0.015},
             "tts-1-hd": {"per_1k_characters": 0.030},
             "gpt-4o-mini-tts": {"per_1k_characters": 0.015},
-            "gpt-realtime": {"input": 4.0, "cached_input": 0.40, "output": 16.0, "audio_input": 32.0, "audio_output": 64.0},
-            "gpt-realtime-1.5": {"input": 4.0, "cached_input": 0.40, "output": 16.0, "audio_input": 32.0, "audio_output": 64.0},
-            "gpt-realtime-mini": {"input": 0.60, "cached_input": 0.06, "output": 2.40, "audio_input": 10.0, "audio_output": 20.0},
+            "gpt-realtime": {
+                "input": 4.0,
+                "cached_input": 0.40,
+                "output": 16.0,
+                "audio_input": 32.0,
+                "cached_audio_input": 0.40,
+                "audio_output": 64.0,
+            },
+            "gpt-realtime-1.5": {
+                "input": 4.0,
+                "cached_input": 0.40,
+                "output": 16.0,
+                "audio_input": 32.0,
+                "cached_audio_input": 0.40,
+                "audio_output": 64.0,
+            },
+            "gpt-realtime-mini": {
+                "input": 0.60,
+                "cached_input": 0.06,
+                "output": 2.40,
+                "audio_input": 10.0,
+                "cached_audio_input": 0.30,
+                "audio_output": 20.0,
+            },
         }
     )
 

@@ -1,7 +1,9 @@
 """A local fake OpenAI HTTP server for the provider, e2e and fault tests: it records every request
 and answers with scripted replies (status, body, delay) in order, per path. With `auto=True`,
 chat completions without a scripted reply get a valid structured answer for the requested
-schema (a question, an answer evaluation), so whole interviews can run through it. The SDK is
+schema (a question, an answer evaluation, a scoring), so whole interviews can run through it.
+Realtime client secrets (`/v1/realtime/client_secrets`) without a scripted reply are always
+minted, echoing the requested session. The SDK is
 built on httpx2, so httpx mocks cannot stand in for this."""
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 CHAT = "/v1/chat/completions"
+CLIENT_SECRETS = "/v1/realtime/client_secrets"
 
 
 def chat_completion(content: dict) -> dict:
@@ -42,6 +45,7 @@ class FakeOpenAI:
         self.delay = 0.0
         self.auto = auto
         self._numbers = itertools.count(1)
+        self._secrets = itertools.count(1)
         self._released = threading.Event()
         fake = self
 
@@ -119,10 +123,20 @@ class FakeOpenAI:
             status, payload, content_type, delay = scripted
             return status, payload, content_type, delay + self.delay
         delay = (scripted[3] if scripted else 0.0) + self.delay
+        if path == CLIENT_SECRETS:
+            return 200, self._client_secret(json.loads(body)), "application/json", delay
         answer = self._structured_answer(json.loads(body)) if self.auto and path == CHAT else None
         if answer is None:
             return 500, error_body(500), "", delay
         return 200, chat_completion(answer), "application/json", delay
+
+    def _client_secret(self, request: dict) -> dict:
+        """A minted client secret as the GA API answers: `ek_...`, its expiry from the request's
+        `expires_after`, and the session as configured (with an id)."""
+        number = next(self._secrets)
+        seconds = int((request.get("expires_after") or {}).get("seconds") or 600)
+        session = {**request.get("session", {}), "id": f"sess_fake_{number}", "object": "realtime.session"}
+        return {"value": f"ek_fake_{number}", "expires_at": int(time.time()) + seconds, "session": session}
 
     def _structured_answer(self, request: dict) -> dict | None:
         schema = request["response_format"]["json_schema"]["name"]
@@ -147,6 +161,16 @@ class FakeOpenAI:
                 "follow_up_needed": False,
                 "proficiency": "intermediate",
                 "rationale": "A fake evaluation.",
+            }
+        if schema == "ScoringResult":
+            return {
+                "skill_scores": [{"skill": "python", "score": 70, "evidence_message_ids": [], "reasoning": "A fake assessment.", "confidence": 0.5}],
+                "overall_score": 70,
+                "overall_reasoning": "A fake assessment.",
+                "strengths": ["structure"],
+                "weaknesses": ["depth"],
+                "integrity_observations": [],
+                "recommended_actions": ["A fake follow-up."],
             }
         return None  # no automatic answer for this schema: a 500
 

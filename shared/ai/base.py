@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from shared.ai.models import (
     AnswerEvaluation,
@@ -20,6 +20,8 @@ from shared.ai.models import (
 )
 from shared.logs import logger
 from shared.settings import Settings, get_settings
+
+RealtimeStatus = Literal["ready", "unsupported", "circuit_open"]
 
 
 class AIProvider(Protocol):
@@ -41,6 +43,11 @@ class AIProvider(Protocol):
 
     def create_realtime_secret(self, session: dict[str, Any], ttl_seconds: int = 600) -> Generated[RealtimeSecret]: ...
 
+    def realtime_status(self) -> RealtimeStatus:
+        """Whether realtime sessions can be minted now: "unsupported" by a provider without a
+        realtime API, "circuit_open" while the provider's circuit breaker is open."""
+        ...
+
 
 def provider_choice(settings: Settings) -> str:
     """`AI_PROVIDER` when set, else openai when an API key is configured, else offline."""
@@ -61,3 +68,17 @@ def get_provider() -> AIProvider:
         provider = OfflineProvider()
     logger.info("AI provider selected", extra={"ai_provider": provider.name})
     return provider
+
+
+def realtime_unavailable_reason() -> str | None:
+    """Why realtime voice sessions cannot be opened now, or None when they can: the feature flag
+    ENABLE_REALTIME_API is off ("disabled"), the provider has no realtime API ("offline_provider"),
+    or its circuit breaker is open ("circuit_open")."""
+    if not get_settings().enable_realtime_api:
+        return "disabled"
+    status = get_provider().realtime_status()
+    if status == "unsupported":
+        return "offline_provider"
+    if status == "circuit_open":
+        return "circuit_open"
+    return None

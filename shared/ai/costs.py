@@ -31,20 +31,30 @@ def speech_cost(model: str, characters: int) -> float:
 
 
 def realtime_cost(model: str, usage: dict[str, Any]) -> float:
-    """Cost of a realtime `response.done` usage: text/audio/cached input and text/audio output tokens."""
+    """Cost of a realtime `response.done` usage: text and audio input (cached input, a subset of
+    it, at its own price) and text and audio output tokens. Without the cached tokens' split the
+    cached tokens are counted as text first."""
     prices = _prices(model)
     details_in = usage.get("input_token_details") or {}
     details_out = usage.get("output_token_details") or {}
-    cached = int(details_in.get("cached_tokens") or 0)
     audio_in = int(details_in.get("audio_tokens") or 0)
     text_in = int(details_in.get("text_tokens") or max(0, int(usage.get("input_tokens") or 0) - audio_in))
     audio_out = int(details_out.get("audio_tokens") or 0)
     text_out = int(details_out.get("text_tokens") or max(0, int(usage.get("output_tokens") or 0) - audio_out))
-    uncached_text_in = max(0, text_in - cached)
+    cached = int(details_in.get("cached_tokens") or 0)
+    split = details_in.get("cached_tokens_details") or {}
+    if split:
+        cached_text = min(text_in, int(split.get("text_tokens") or 0))
+        cached_audio = min(audio_in, int(split.get("audio_tokens") or 0))
+    else:
+        cached_text = min(text_in, cached)
+        cached_audio = min(audio_in, cached - cached_text)
+    cached_price = prices.get("cached_input", 0)
     total = (
-        uncached_text_in * prices.get("input", 0)
-        + cached * prices.get("cached_input", 0)
-        + audio_in * prices.get("audio_input", 0)
+        (text_in - cached_text) * prices.get("input", 0)
+        + cached_text * cached_price
+        + (audio_in - cached_audio) * prices.get("audio_input", 0)
+        + cached_audio * prices.get("cached_audio_input", cached_price)
         + text_out * prices.get("output", 0)
         + audio_out * prices.get("audio_output", 0)
     )

@@ -23,6 +23,7 @@ from tenacity.stop import stop_base
 
 from shared import deadline
 from shared.ai import costs, prompts
+from shared.ai.base import RealtimeStatus
 from shared.ai.breaker import CircuitBreaker, CircuitOpen
 from shared.ai.models import (
     AIUsage,
@@ -212,6 +213,9 @@ class OpenAIProvider:
         )
         speech = Speech(audio=response.content, format="mp3", content_type="audio/mpeg", characters=len(text))
         return Generated(speech, AIUsage(provider=self.name, model=model, characters=len(text), cost_usd=costs.speech_cost(model, len(text))))
+
+    def realtime_status(self) -> RealtimeStatus:
+        return "circuit_open" if self.breaker.state == "open" else "ready"
 
     def create_realtime_secret(self, session: dict[str, Any], ttl_seconds: int = 600) -> Generated[RealtimeSecret]:
         # The provider interface takes the session as vendor-neutral JSON; the SDK sends it unchanged.

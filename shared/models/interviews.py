@@ -22,7 +22,13 @@ class StartRequest(BaseModel):
     role_type: RoleType | None = Field(default=None, description="Inferred from the resume when absent.")
     resume_id: UUID | None = Field(default=None, description="Defaults to the active resume.")
     application_id: UUID | None = Field(default=None, description="Start the interview scheduled for this application.")
-    mode: Literal["text", "voice"] = Field(default="text", description="In voice mode each question also comes as audio.")
+    mode: InterviewMode = Field(
+        default="text",
+        description=(
+            "In voice mode each question also comes as audio. Realtime is a live voice conversation (the `realtime` function);"
+            " when it is not available the interview starts in voice mode and `fallback` says so."
+        ),
+    )
 
     @model_validator(mode="after")
     def _one_context(self) -> StartRequest:
@@ -80,10 +86,19 @@ class InterviewSummary(BaseModel):
     mode: InterviewMode
 
 
+class ModeFallback(BaseModel):
+    """The requested mode was not available; the interview started in `mode` instead."""
+
+    requested_mode: InterviewMode
+    mode: InterviewMode
+    reason: str = Field(description="disabled, offline_provider or circuit_open.")
+
+
 class StartedInterview(BaseModel):
     interview: InterviewSummary
     question: Question
     progress: Progress
+    fallback: ModeFallback | None = Field(default=None, description="Set when the requested mode (realtime) was not available.")
 
 
 class Answer(BaseModel):

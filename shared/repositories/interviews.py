@@ -476,7 +476,7 @@ def insert_answer(
     audio_path: str | None,
     audio_duration_seconds: float | None,
     audio_metadata: dict[str, Any] | None,
-    response_time_seconds: float,
+    response_time_seconds: float | None,
     client_turn_id: str | None,
     metadata: dict[str, Any],
     evaluation: str,

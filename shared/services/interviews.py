@@ -9,16 +9,18 @@ from datetime import datetime
 from typing import Any, cast
 
 from shared import rate_limit
-from shared.ai.base import get_provider
+from shared.ai.base import get_provider, realtime_unavailable_reason
 from shared.ai.models import AIUsage, RoleType
 from shared.auth import Caller
 from shared.db import Connection, become_service, service_transaction, user_transaction
 from shared.errors import Conflict, Forbidden, InterviewNotActive, JobNotOpen, NotFound, ValidationFailed
 from shared.models.interviews import (
     Completion,
+    InterviewMode,
     InterviewStatusView,
     Message,
     MessagePage,
+    ModeFallback,
     Question,
     StartedInterview,
     StartRequest,
@@ -146,6 +148,7 @@ def start(caller: Caller, request: StartRequest) -> StartedInterview:
     """Create the interview (or start the application's scheduled one) and ask the first warmup question."""
     settings = get_settings()
     rate_limit.hit("interview.start", caller.user_id, limit=settings.interview_starts_per_hour, window_seconds=3600)
+    mode, fallback = _available_mode(request.mode)
     found = _context(caller, request)
     state = SessionState(resume_skills=found.resume_skills, job_title=found.job_title, job_stack=found.job_stack)
     generated = get_provider().next_question(state.context(found.role_type))
@@ -155,13 +158,13 @@ def start(caller: Caller, request: StartRequest) -> StartedInterview:
     state.progression = record_question(state.progression)
     usages = [generated.usage]
     interview_id = found.scheduled_id or str(uuid.uuid4())
-    spoken = interview_audio.speak_question(caller.user_id, interview_id, 1, question.text) if request.mode == "voice" else None
+    spoken = interview_audio.speak_question(caller.user_id, interview_id, 1, question.text) if mode == "voice" else None
     if spoken:
         usages.append(spoken.usage)
 
     with service_transaction() as conn:
         if found.scheduled_id:
-            interview = rows.start_scheduled(conn, found.scheduled_id, request.mode, found.role_type, settings.interview_token_budget)
+            interview = rows.start_scheduled(conn, found.scheduled_id, mode, found.role_type, settings.interview_token_budget)
             if interview is None:
                 raise Conflict("This application's interview has already been started.")
         else:
@@ -172,7 +175,7 @@ def start(caller: Caller, request: StartRequest) -> StartedInterview:
                 caller.user_id,
                 found.resume_id,
                 found.role_type,
-                request.mode,
+                mode,
                 settings.interview_token_budget,
                 application_id=restart.application_id if restart else None,
                 job_posting_id=restart.job_posting_id if restart else None,
@@ -184,7 +187,17 @@ def start(caller: Caller, request: StartRequest) -> StartedInterview:
         rows.add_usage(conn, interview_id, usage_totals(usages))
     first_question = question_payload(message, spoken.url if spoken else None)
     assert first_question is not None  # a message was just inserted
-    return StartedInterview(interview=interview, question=first_question, progress=progress(state))
+    return StartedInterview(interview=interview, question=first_question, progress=progress(state), fallback=fallback)
+
+
+def _available_mode(requested: InterviewMode) -> tuple[InterviewMode, ModeFallback | None]:
+    """The mode to start in: realtime when it can be opened now, else turn-based speech, said so."""
+    if requested != "realtime":
+        return requested, None
+    reason = realtime_unavailable_reason()
+    if reason is None:
+        return requested, None
+    return "voice", ModeFallback(requested_mode="realtime", mode="voice", reason=reason)
 
 
 def _visible_interview(conn: Connection, interview_id: str) -> tuple[rows.Interview, dict[str, Any] | None]:

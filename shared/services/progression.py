@@ -111,6 +111,11 @@ def advance(state: ProgressionState, outcome: AnswerOutcome, budget_exhausted: b
     return state, Decision(done=False, phase=phase, difficulty=state.difficulty, follow_up=follow_up)
 
 
+def stop(state: ProgressionState, reason: str) -> tuple[ProgressionState, Decision]:
+    """End the plan after the answer just folded in, for a reason outside it (a time cap, a cost budget)."""
+    return _finish(state.model_copy(deep=True), reason)
+
+
 def _ready_to_move_on(state: ProgressionState, phase: Phase) -> bool:
     scores = state.scores_in_phase[phase]
     if phase == "warmup":

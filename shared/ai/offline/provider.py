@@ -7,6 +7,7 @@ import hashlib
 import time
 from typing import Any
 
+from shared.ai.base import RealtimeStatus
 from shared.ai.models import (
     AIUsage,
     AnswerEvaluation,
@@ -83,6 +84,9 @@ class OfflineProvider:
     def synthesize(self, text: str) -> Generated[Speech]:
         result = speech.synthesize(text)
         return Generated(result, _usage("offline.tts.v1", characters=len(text)))
+
+    def realtime_status(self) -> RealtimeStatus:
+        return "unsupported"  # no speech-to-speech model offline: realtime falls back to turn-based speech
 
     def create_realtime_secret(self, session: dict[str, Any], ttl_seconds: int = 600) -> Generated[RealtimeSecret]:
         digest = hashlib.sha256(repr(sorted(session.items())).encode() + str(time.time_ns()).encode()).hexdigest()[:32]
