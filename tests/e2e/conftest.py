@@ -132,17 +132,19 @@ def make_user(stack_env, supabase_url, api):
 
 
 def user_maker(supabase_url: str, service_role_key: str, api: Callable[..., httpx.Response]) -> Callable[..., dict]:
-    """make(role, full_name): an account created through the stand-in's Auth admin API and logged
-    in with `api` (a gateway caller); returns {id, email, token}."""
+    """make(role, full_name, organization_id=None): an account created through the stand-in's Auth
+    admin API (of `organization_id` when given, else the default organization) and logged in with
+    `api` (a gateway caller); returns {id, email, token}."""
     from supabase import ClientOptions, create_client
 
     options = ClientOptions(auto_refresh_token=False, persist_session=False)
     admin = create_client(supabase_url, service_role_key, options=options)
 
-    def make(role: str = "candidate", full_name: str = "Test Person") -> dict:
+    def make(role: str = "candidate", full_name: str = "Test Person", organization_id: str | None = None) -> dict:
         email = f"{role}-{uuid.uuid4().hex[:10]}@example.com"
+        app_metadata = {"role": role, **({"organization_id": organization_id} if organization_id else {})}
         admin.auth.admin.create_user(
-            {"email": email, "password": PASSWORD, "email_confirm": True, "app_metadata": {"role": role}, "user_metadata": {"full_name": full_name}}
+            {"email": email, "password": PASSWORD, "email_confirm": True, "app_metadata": app_metadata, "user_metadata": {"full_name": full_name}}
         )
         response = api("POST", "/auth/login", json={"email": email, "password": PASSWORD})
         assert response.status_code == 200, response.text
