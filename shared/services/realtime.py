@@ -149,13 +149,15 @@ def _end_at_time_limit(interview_id: str) -> None:
 
 
 def open_session(caller: Caller, interview_id: str) -> RealtimeSession:
-    """Mint a client secret configured for this interview and hold its lease. 503 with the voice
-    fallback when realtime cannot be opened now; 409 while another session is live."""
+    """Mint a client secret configured for this interview and hold its lease. 404 for an interview
+    the caller does not have, then 503 with the voice fallback when realtime cannot be opened
+    now; 409 while another session is live."""
+    interview = _visible(caller, interview_id)
     reason = realtime_unavailable_reason()
     if reason is not None:
         raise RealtimeUnavailable(reason)
     settings = get_settings()
-    interview = _started(caller, _visible(caller, interview_id))
+    interview = _started(caller, interview)
     ends_at = cap_ends_at(interview, settings)
     seconds_left = int((ends_at - interview.now).total_seconds())
     if seconds_left < MIN_SECRET_SECONDS:

@@ -15,6 +15,7 @@ import pytest
 from examples.webhook_receiver import Receiver
 from local.paths import OPENAPI_JSON
 from tests.documents import make_pdf
+from tests.support_realtime import RealtimeScript
 
 PDF = "application/pdf"
 WEBM = b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm\x42\x87\x81\x04" + bytes(1000)
@@ -127,6 +128,25 @@ def test_every_route_answers_a_valid_request_with_a_body_its_schema_accepts(cont
     assert "integrity_flags" not in c.call("GET", f"/assessments/{interview_id}", 200, token=token)
     assert "integrity_flags" in c.call("GET", f"/assessments/{interview_id}", 200, token=recruiter["token"])
     c.call("POST", f"/assessments/{interview_id}/rescore", 202, token=recruiter["token"])
+
+    # realtime voice: the walk's stack runs the offline provider, which has no realtime API, so
+    # start-interview falls back to voice and says so and a session is refused with the voice
+    # fallback (503, documented); a lease arranged in the database lets the relay answer a tool
+    # call with the offline engine's next question
+    from shared.db import service_transaction
+    from shared.repositories import realtime as realtime_rows
+
+    spoken = c.call("POST", "/start-interview/", 201, token=token, json={"role_type": "python", "mode": "realtime"})
+    assert spoken["interview"]["mode"] == spoken["fallback"]["mode"] == "voice"
+    spoken_id = spoken["interview"]["id"]
+    assert c.call("POST", f"/realtime/{spoken_id}/session", 503, token=token)["details"]["fallback_mode"] == "voice"
+    with service_transaction() as conn:
+        realtime_rows.open_lease(conn, spoken_id, "gpt-realtime", "marin", 120)
+    script = RealtimeScript("contract")
+    events = [script.interviewer(spoken["question"]["text"]), script.candidate(answer), script.tool_call(), script.response_done()]
+    relayed = c.call("POST", f"/realtime/{spoken_id}/events", 200, token=token, json={"events": events})
+    assert json.loads(relayed["tool_outputs"][0]["output"])["action"] == "ask" and relayed["realtime_cost_usd"] > 0
+    assert c.call("DELETE", f"/realtime/{spoken_id}/session", 200, token=token) == {"ended": True}
 
     # job postings: public search and read, recruiters create and move them
     assert c.call("GET", "/job-postings/?q=engineer&sort=newest&page=1&page_size=5", 200)["page_size"] == 5
