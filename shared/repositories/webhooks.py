@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from shared import roles
 from shared.db import Connection, one
 from shared.models.webhooks import Webhook
 from shared.secret_box import Sealed
@@ -142,6 +143,7 @@ def disable(conn: Connection, webhook_id: str, reason: str) -> bool:
 def admin_emails(conn: Connection, organization_id: str) -> list[str]:
     """Addresses of the organization's active admins."""
     rows = conn.execute(
-        "select email from public.recruiters where organization_id = %s and role = 'admin' and is_active order by email", [organization_id]
+        "select email from public.recruiters where organization_id = %s and role = any(%s::text[]) and is_active order by email",
+        [organization_id, sorted(roles.ADMIN)],
     ).fetchall()
     return [row["email"] for row in rows]
