@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import bcrypt
 import psycopg
 from starlette.requests import Request
 from starlette.responses import Response
 
 from local.supabase_standin import db, hooks
-from local.supabase_standin.auth_users import USER_COLUMNS, Row, find_user, find_user_by_email, is_banned, one_user_json
+from local.supabase_standin.auth_users import USER_COLUMNS, Row, find_user, find_user_by_email, is_banned, one_user_json, password_matches
 from local.supabase_standin.config import get_config
 from local.supabase_standin.errors import API_VERSION_HEADER, AuthApiError
 from local.supabase_standin.gotrue_http import OAuthError, json_response
@@ -122,7 +121,7 @@ def password_grant(body: dict[str, Any]) -> Response:
         raise AuthApiError(400, "invalid_credentials", INVALID_LOGIN)
     if is_banned(user):
         raise AuthApiError(400, "user_banned", "User is banned")
-    valid = bcrypt.checkpw(str(body.get("password") or "").encode(), user["encrypted_password"].encode())
+    valid = password_matches(str(body.get("password") or ""), user["encrypted_password"])
     if config.password_verification_hook:
         hooks.password_verification_attempt(config.password_verification_hook, user["id"], valid)
     if not valid:

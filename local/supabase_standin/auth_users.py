@@ -37,6 +37,13 @@ def hash_password(password: str) -> str:
     return bcrypt.hashpw(password.encode(), bcrypt.gensalt(get_config().bcrypt_rounds)).decode()
 
 
+def password_matches(password: str, encrypted: str) -> bool:
+    """No stored hash can be of more than 72 bytes (hash_password is never reached with one), so a
+    longer password is simply wrong, as in GoTrue, instead of bcrypt's ValueError."""
+    candidate = password.encode()
+    return len(candidate) <= 72 and bcrypt.checkpw(candidate, encrypted.encode())
+
+
 def check_password(password: Any) -> str:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         raise AuthApiError(422, "weak_password", f"Password should be at least {MIN_PASSWORD} characters.", weak_password={"reasons": ["length"]})

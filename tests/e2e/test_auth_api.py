@@ -127,6 +127,14 @@ def test_wrong_password_and_unknown_email_look_the_same(auth, register):
     assert wrong.json()["error"]["message"] == unknown.json()["error"]["message"]
 
 
+def test_a_password_longer_than_bcrypt_allows_is_a_wrong_password(auth, register):
+    """No account can hold a password over 72 bytes; logging in with one is a plain wrong password."""
+    email = unique_email()
+    register(email=email)
+    response = auth("POST", "/login", json={"email": email, "password": "Lo0ng!" + "x" * 100})
+    assert (response.status_code, response.json()["error"]["code"]) == (401, "INVALID_CREDENTIALS"), response.text
+
+
 def test_login_refresh_rotation_and_logout(auth, register):
     """Refresh tokens rotate; as on Supabase, the token just rotated, presented again at once (a
     client that lost the answer), gets the session's active refresh token back; after logout no

@@ -369,6 +369,13 @@ def test_a_password_grant_without_email_or_phone_is_validation_failed(supabase_u
     assert (response.json()["code"], response.json()["message"]) == ("validation_failed", "missing email or phone")
 
 
+def test_a_password_over_72_bytes_is_invalid_credentials(account, anon):
+    """GoTrue never stores a password over bcrypt's 72 bytes (adminUserCreate/signup refuse it), so
+    a password grant with a longer one fails the comparison: 400 invalid_credentials."""
+    _, address = account()
+    assert api_error(lambda: anon().auth.sign_in_with_password({"email": address, "password": "x" * 100})).code == "invalid_credentials"
+
+
 def test_an_unknown_grant_type_is_invalid_credentials(supabase_url, stack_env):
     """token.go Token: any other grant_type is 400 invalid_credentials "unsupported_grant_type"."""
     response = httpx.post(
