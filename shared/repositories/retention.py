@@ -16,6 +16,7 @@ BATCH_FUNCTIONS = frozenset(
         "delete_old_login_failures",
         "delete_old_resume_upload_names",
         "delete_old_recording_consents",
+        "delete_old_webhook_deliveries",
     }
 )
 

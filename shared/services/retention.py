@@ -54,6 +54,8 @@ RULES = (
     Rule("resume_upload_names", "delete_old_resume_upload_names", timedelta(days=1)),
     # Consents to record an interview whose upload never came (the upload URL is valid two hours).
     Rule("recording_consents", "delete_old_recording_consents", timedelta(days=1)),
+    # The webhook delivery log: a month of settled deliveries (those still being retried stay).
+    Rule("webhook_deliveries", "delete_old_webhook_deliveries", timedelta(days=30)),
 )
 
 

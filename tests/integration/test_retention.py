@@ -1,7 +1,7 @@
 """Retention (issue 15.3): the daily retention-cleanup function removes exactly what is old
 (finished jobs after 14 days, outbox bodies after 30 and rows after 90 days, rate-limit and
-login-failure rows and unused resume upload names after a day), in bounded batches, within its
-time. None of it existed before."""
+login-failure rows and unused resume upload names after a day, settled webhook deliveries after
+30 days), in bounded batches, within its time. None of it existed before."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ RETENTION_FUNCTIONS = (
     "private.delete_old_login_failures(interval, integer)",
     "private.delete_old_resume_upload_names(interval, integer)",
     "private.delete_old_recording_consents(interval, integer)",
+    "private.delete_old_webhook_deliveries(interval, integer)",
 )
 
 
@@ -71,6 +72,21 @@ def old_and_new(admin_conn):
         " (%(c)s || '/new/cv.pdf', %(c)s::uuid, 'new.pdf', now() - interval '1 hour')",
         {"c": candidate},
     )
+    webhook = admin_conn.execute(
+        "insert into public.integration_webhooks (organization_id, url, event_types)"
+        " values ('00000000-0000-0000-0000-00000000a001', 'https://hooks.example/x', '{assessment.ready}') returning id"
+    ).fetchone()["id"]
+    for name, status, days in [
+        ("delivered-31d", "delivered", 31),
+        ("failed-31d", "failed", 31),
+        ("pending-31d", "pending", 31),
+        ("delivered-29d", "delivered", 29),
+    ]:
+        admin_conn.execute(
+            "insert into public.webhook_deliveries (webhook_id, event_type, payload, status, created_at)"
+            " values (%s, %s, '{}', %s, now() - make_interval(days => %s))",
+            [webhook, name, status, days],
+        )
 
 
 def test_retention_removes_exactly_what_is_old_and_keeps_the_rest(app_env, admin_conn, old_and_new):
@@ -86,6 +102,7 @@ def test_retention_removes_exactly_what_is_old_and_keeps_the_rest(app_env, admin
         "login_failures": 2,
         "resume_upload_names": 1,
         "recording_consents": 0,  # media retention: tests/integration/test_recordings.py
+        "webhook_deliveries": 2,
         "recordings_soft_deleted": 0,
         "recordings_hard_deleted": 0,
         "question_audio": 0,
@@ -102,6 +119,8 @@ def test_retention_removes_exactly_what_is_old_and_keeps_the_rest(app_env, admin
     kept = {r["account_key"] for r in admin_conn.execute("select account_key from private.login_failures")}
     assert kept == {"locked", "recent"}
     assert [r["file_name"] for r in admin_conn.execute("select file_name from private.resume_upload_names")] == ["new.pdf"]
+    kept_deliveries = {r["event_type"] for r in admin_conn.execute("select event_type from public.webhook_deliveries")}
+    assert kept_deliveries == {"pending-31d", "delivered-29d"}  # settled ones after 30 days; one still retried stays
 
     again = handler({"source": "aws.events"}, gateway.LambdaContext("retention-cleanup", timeout_s=300))
     assert set(again["removed"].values()) == {0}
@@ -117,7 +136,7 @@ def test_each_call_removes_one_bounded_batch_and_the_run_loops_until_none_is_lef
         add_job(admin_conn, f"old-{n}", "succeeded", 20)
     run = retention.run(batch_size=3)
     assert run.removed["finished_jobs"] == 8 and run.complete
-    assert run.batches == 3 + 6 + 3  # 3 + 3 + 2 for jobs, one (empty) batch for each other rule and media step
+    assert run.batches == 3 + 7 + 3  # 3 + 3 + 2 for jobs, one (empty) batch for each other rule and media step
     assert admin_conn.execute("select count(*) as n from private.jobs").fetchone()["n"] == 0
 
 
