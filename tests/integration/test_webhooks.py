@@ -440,3 +440,20 @@ def test_jobs_of_deleted_webhooks_and_of_the_old_shape_end_quietly(people, recei
     )
     summary = drain()
     assert (summary.succeeded, summary.dead) == (1, 1) and receiver.requests == 0
+
+
+def test_a_delivery_whose_job_dies_is_failed_and_counted(people, receiver, admin_conn, monkeypatch):
+    """The job's own attempts run out (here: a handler that keeps crashing): the delivery is settled
+    as failed and counts against the webhook, instead of staying pending for ever."""
+    webhook = register(people, receiver, events=["application.status_changed"])
+    application(admin_conn, people)
+    admin_conn.execute("update private.jobs set max_attempts = 1 where kind = 'webhook.deliver'")
+
+    def crash(delivery_id, retry=True):
+        raise RuntimeError("database went away mid-attempt")
+
+    monkeypatch.setattr(webhook_delivery, "deliver", crash)
+    assert drain().dead == 1
+    [delivery] = delivery_rows(admin_conn, webhook["id"])
+    assert (delivery["status"], delivery["next_attempt_at"]) == ("failed", None)
+    assert call("GET", f"/{webhook['id']}", people["admin"]).data["webhook"]["consecutive_failures"] == 1
