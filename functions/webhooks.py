@@ -11,6 +11,7 @@ from shared.auth import Admin
 from shared.errors import NotFound
 from shared.http import Envelope, create_app, make_handler, no_content, ok, raises
 from shared.models import webhooks as m
+from shared.secret_box import SecretBoxNotConfigured
 from shared.services import webhooks
 from shared.services.webhooks import DeliveryPending, WebhookInactive, WebhookUrlRefused
 
@@ -24,7 +25,7 @@ def list_webhooks(caller: Admin) -> Envelope[m.WebhookList]:
 
 
 @app.post("/", status_code=201)
-@raises(WebhookUrlRefused)
+@raises(WebhookUrlRefused, SecretBoxNotConfigured)
 def create(request: m.WebhookCreate, caller: Admin) -> Envelope[m.WebhookCreated]:
     """Register a webhook; its signing secret is in this answer only (admins)
 
@@ -57,7 +58,7 @@ def delete(webhook_id: UUID, caller: Admin) -> Response[None]:
 
 
 @app.post("/<webhook_id>/rotate-secret")
-@raises(NotFound)
+@raises(NotFound, SecretBoxNotConfigured)
 def rotate_secret(
     webhook_id: UUID,
     caller: Admin,

@@ -268,11 +268,12 @@ def test_a_recording_row_must_point_into_the_callers_own_folder(database, people
         conn.execute(RECORDING, [interview, people["b"], path.format(a=people["a"], interview=interview)])
 
 
-def test_a_recording_in_the_callers_own_folder_is_registered(database, people, interview_of):
-    """F13: the positive case."""
+def test_a_recording_in_the_callers_own_folder_is_not_registered_directly_either(database, people, interview_of):
+    """F13, since consented uploads (issue 19): recording rows come only from the upload trigger
+    of a consented object, so even a row pointing into the caller's own folder is refused."""
     interview = interview_of(people["b"])
-    with acting_as(database, actor(people, "b")) as conn:
-        assert conn.execute(RECORDING, [interview, people["b"], f"{people['b']}/{interview}/recording.mp4"]).rowcount == 1
+    with pytest.raises(REFUSED), acting_as(database, actor(people, "b")) as conn:
+        conn.execute(RECORDING, [interview, people["b"], f"{people['b']}/{interview}/recording.mp4"])
 
 
 # -- F15: profile and link rules on every path ---------------------------------------------
