@@ -54,7 +54,9 @@ def get_pool() -> ConnectionPool[Connection]:
         kwargs={
             "row_factory": dict_row,
             "connect_timeout": settings.db_connect_timeout_s,
-            "options": f"-c statement_timeout={settings.db_statement_timeout_ms}",
+            # JIT compiles plans whose estimated cost is high, as row-level security's subqueries
+            # make it: 0.2-1 s of LLVM for statements that run in milliseconds (bench/job_search.py).
+            "options": f"-c statement_timeout={settings.db_statement_timeout_ms} -c jit=off",
         },
         configure=_configure,
         open=True,
