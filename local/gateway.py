@@ -1,7 +1,8 @@
 """Function-URL gateway: serves every function of serverless.yml that has a URL at
 `http://127.0.0.1:8000/<function-name>/<path>`, converting each request into the Lambda
 function URL payload 2.0 event, and runs scheduled functions at their rate/cron. It also serves
-Swagger UI for the whole API at `/docs` (local only: the deployed functions have no such page).
+Swagger UI for the whole API at `/docs` and the reference clients of `examples/` at `/examples/`
+(local only: the deployed functions have no such pages).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import importlib
 import json
 import multiprocessing
 import os
+import re
 import sys
 import threading
 import time
@@ -30,7 +32,7 @@ from urllib.parse import parse_qsl, urlsplit
 import yaml
 
 from local import schedule
-from local.paths import OPENAPI_JSON, SERVERLESS_YML
+from local.paths import EXAMPLES_DIR, OPENAPI_JSON, SERVERLESS_YML
 
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # Lambda's synchronous invocation payload limit
 FUNCTION_URL_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})  # what a function URL forwards
@@ -312,6 +314,42 @@ def serve_docs(
     return 200, [("Content-Type", asset.content_type), *cache], asset.body
 
 
+EXAMPLES = "examples"  # the other first path segment the gateway answers itself
+EXAMPLE_TYPES = {".html": "text/html; charset=utf-8", ".js": "application/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.DOTALL)
+
+
+def example_policy(body: bytes) -> str:
+    """The Content-Security-Policy of an example page: its own inline scripts (by hash) and this
+    origin; fetches also to https and to local ports (a realtime client posts its WebRTC offer to
+    OpenAI, or to a local fake of it); media from the microphone and the remote peer."""
+    hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'" for script in INLINE_SCRIPT.findall(body))
+    return (
+        f"default-src 'self'; script-src 'self' {hashes}; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+        " media-src 'self' blob: mediastream:; connect-src 'self' https: http://127.0.0.1:* http://localhost:*;"
+        " object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+def serve_example(method: str, path: str, request_id: str, examples_dir: Path = EXAMPLES_DIR) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body for a request under /examples: a page, script or stylesheet of
+    examples/ by its plain file name, read at request time."""
+    base = [("X-Request-Id", request_id), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-cache")]
+    as_json = [("Content-Type", "application/json"), *base]
+    if method not in ("GET", "HEAD"):
+        return 405, [*as_json, ("Allow", "GET, HEAD")], _envelope(405, "METHOD_NOT_ALLOWED", "The examples are read-only.", request_id)
+    name = path.removeprefix(f"/{EXAMPLES}/")
+    content_type = EXAMPLE_TYPES.get(Path(name).suffix)
+    file = examples_dir / name
+    if not name or "/" in name or name.startswith(".") or content_type is None or not file.is_file():
+        return 404, as_json, _envelope(404, "NOT_FOUND", "No such example.", request_id)
+    body = file.read_bytes()
+    headers = [("Content-Type", content_type), *base]
+    if name.endswith(".html"):
+        headers += [("Content-Security-Policy", example_policy(body)), ("X-Frame-Options", "DENY")]
+    return 200, headers, body
+
+
 def log_line(**fields: Any) -> None:
     fields["timestamp"] = datetime.now(UTC).isoformat()
     sys.stderr.write(json.dumps({"service": "gateway", **fields}) + "\n")
@@ -332,8 +370,9 @@ class Gateway:
     """Routes HTTP requests to handlers and fires schedules."""
 
     def __init__(self, specs: dict[str, FunctionSpec], workers: int | None = None):
-        if DOCS in specs:
-            raise ValueError(f"serverless.yml declares a function named {DOCS!r}: the local gateway serves Swagger UI at /{DOCS}")
+        for reserved in (DOCS, EXAMPLES):
+            if reserved in specs:
+                raise ValueError(f"serverless.yml declares a function named {reserved!r}: the local gateway serves /{reserved} itself")
         self.specs = specs
         self.workers = workers or int(os.environ.get("TEAMIFIED_GATEWAY_WORKERS") or DEFAULT_WORKERS)
         self._pool: ProcessPoolExecutor | None = None
@@ -372,6 +411,8 @@ class Gateway:
             )
         if function_name == DOCS:
             return serve_docs(method, parts.path, headers, request_id)
+        if function_name == EXAMPLES:
+            return serve_example(method, parts.path, request_id)
         spec = self.specs.get(function_name)
         if spec is None or not spec.url:
             return (

@@ -46,6 +46,7 @@ class FakeOpenAI:
         self.auto = auto
         self._numbers = itertools.count(1)
         self._secrets = itertools.count(1)
+        self.minted: dict[str, dict] = {}  # client secret -> the session it was minted for
         self._released = threading.Event()
         fake = self
 
@@ -136,6 +137,7 @@ class FakeOpenAI:
         number = next(self._secrets)
         seconds = int((request.get("expires_after") or {}).get("seconds") or 600)
         session = {**request.get("session", {}), "id": f"sess_fake_{number}", "object": "realtime.session"}
+        self.minted[f"ek_fake_{number}"] = session
         return {"value": f"ek_fake_{number}", "expires_at": int(time.time()) + seconds, "session": session}
 
     def _structured_answer(self, request: dict) -> dict | None:

@@ -5,9 +5,12 @@ typed answer), a tool call only says "the answer is finished" and the stored tra
 evaluated by the same progressive engine as process-turn (its own score, skill, follow-up and
 phase moves; scores in the call's arguments are never read), and usage is priced from the price
 table. Every event is recorded once by its OpenAI id, so a replayed batch changes nothing.
-Events are applied in the order relayed; the candidate's transcripts wait until a tool call
-turns them into one answer. Past the time cap or the cost budget the interview is completed
-(scoring is queued by the completion trigger, as for any interview) and the answer says end."""
+Events are applied in the order relayed, a batch's tool calls after its other events: the
+candidate's transcripts wait until a tool call turns them into one answer, and transcription
+runs beside the response, so an answer's transcript often arrives just after the call that
+ends it (a client flushes at the call; a next call cannot come before this one is answered).
+Past the time cap or the cost budget the interview is completed (scoring is queued by the
+completion trigger, as for any interview) and the answer says end."""
 
 from __future__ import annotations
 
@@ -83,6 +86,7 @@ def relay(caller: Caller, interview_id: str, request: EventsRequest) -> RelayRes
             raise RealtimeSessionNotActive()
         interview_rows.touch(conn, interview_id)
     tally = Tally()
+    calls: list[tuple[int, ToolCalled]] = []
     for index, raw in enumerate(request.events):
         event = _parse(index, raw, tally)
         if isinstance(event, CandidateTranscribed):
@@ -90,9 +94,11 @@ def relay(caller: Caller, interview_id: str, request: EventsRequest) -> RelayRes
         elif isinstance(event, InterviewerSpoke | InterviewerWrote):
             _interviewer_said(interview_id, event, tally)
         elif isinstance(event, ToolCalled):
-            _tool_called(interview_id, index, event, tally)
+            calls.append((index, event))
         elif isinstance(event, ResponseDone):
             _response_done(interview_id, lease.model, event, tally)
+    for index, call in calls:
+        _tool_called(interview_id, index, call, tally)
     return _result(interview_id, tally)
 
 

@@ -557,6 +557,24 @@ def test_a_tool_call_before_any_answer_asks_to_listen_and_changes_nothing(on_ope
     assert [m["sequence_number"] for m in messages(admin_conn, interview_id)] == [m["sequence_number"] for m in before]
 
 
+def test_an_answers_transcript_relayed_just_after_its_tool_call_is_part_of_the_answer(on_openai, admin_conn, candidate):
+    """Transcription runs beside the response: the transcript often arrives after the call."""
+    on_openai()
+    interview_id, question = started_realtime(candidate["token"])
+    script = RealtimeScript("o")
+    batch = [
+        script.interviewer(question),
+        script.candidate("First part,"),
+        script.tool_call(),
+        script.response_done(),
+        script.candidate("and the rest."),
+    ]
+    (step,) = outputs(relay(candidate["token"], interview_id, batch))
+    assert step["action"] == "ask"
+    answer = next(m for m in messages(admin_conn, interview_id) if m["message_type"] == "candidate_response")
+    assert answer["content_text"] == "First part, and the rest."
+
+
 def test_duplicated_item_ids_in_a_batch_are_counted_once(on_openai, admin_conn, candidate):
     on_openai()
     interview_id, question = started_realtime(candidate["token"])
