@@ -1,156 +1,215 @@
-"""Heuristic answer evaluation: coverage of the question's key terms, general technical
-vocabulary, specificity (examples, numbers, code), length, and hedging."""
+"""Offline answer evaluation, calibrated on labelled answers (tests/data/answers).
+
+An answer is read against its question's concept map (`concepts.py`): which of the ideas a good
+answer states it covers (stems and synonyms, so wording does not matter), whether it explains
+(because, so that, for example, code, numbers), and whether it states a known misconception,
+hedges ("I don't know") or talks about something else. The score follows the rubric shared with
+the OpenAI prompt: strong 75-100 (several key ideas, explained), adequate 45-74 (on topic, one or
+two ideas, thin), weak 0-44 (wrong, off-topic, a non-answer)."""
 
 from __future__ import annotations
 
+import math
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from shared.ai.models import AnswerEvaluation
+from shared.ai.offline.concepts import CONCEPTS
 from shared.ai.offline.question_bank import BankQuestion
+from shared.ai.offline.stemming import stem, stems, words
 
-HEDGES = re.compile(r"\b(i don'?t know|not sure|no idea|i'?m unsure|i have never|never heard|can'?t remember|i forget|pass)\b", re.I)
-SPECIFIC = re.compile(
-    r"(\bfor example\b|\be\.g\.|\bfor instance\b|\bin (my|our|a) (project|team|job|previous)\b|\bwe used\b|\bi used\b|"
-    r"\bi built\b|\d+\s*(ms|%|x|seconds|users|requests|rows)|`[^`]+`|\w+\(\)|=>|\bdef \w+|\bconst \w+)",
+# The rubric bands (the OpenAI prompt carries the same ones).
+STRONG_MIN, ADEQUATE_MIN = 75, 45
+MAX_GAP = 2  # words allowed between the words of a phrase ("keys in a dict" for "keys ... dict")
+
+HEDGES = re.compile(
+    r"\b(i don'?t know|i do not know|not sure|no idea|i'?m unsure|never heard|can'?t remember|don'?t remember|i forget|"
+    r"couldn'?t explain|haven'?t (?:really )?(?:used|done|looked|tried)|never (?:really )?(?:used|thought)|i'?m not sure|sorry|^pass$)\b",
     re.I,
 )
-TECH_WORDS = frozenset(
-    [
-        "api",
-        "cache",
-        "caching",
-        "latency",
-        "index",
-        "query",
-        "thread",
-        "process",
-        "memory",
-        "heap",
-        "stack",
-        "async",
-        "await",
-        "promise",
-        "callback",
-        "closure",
-        "scope",
-        "hook",
-        "state",
-        "props",
-        "render",
-        "component",
-        "function",
-        "class",
-        "object",
-        "instance",
-        "inheritance",
-        "interface",
-        "type",
-        "generic",
-        "module",
-        "package",
-        "test",
-        "mock",
-        "fixture",
-        "database",
-        "transaction",
-        "commit",
-        "rollback",
-        "queue",
-        "retry",
-        "idempotent",
-        "http",
-        "rest",
-        "json",
-        "schema",
-        "validation",
-        "performance",
-        "complexity",
-        "algorithm",
-        "hash",
-        "lookup",
-        "iterator",
-        "generator",
-        "decorator",
-        "exception",
-        "error",
-        "lock",
-        "concurrency",
-        "parallel",
-        "event",
-        "loop",
-        "microtask",
-        "server",
-        "client",
-        "browser",
-        "dom",
-        "virtual",
-        "immutable",
-        "mutable",
-        "reference",
-        "pointer",
-        "garbage",
-        "collector",
-        "profile",
-        "benchmark",
-        "security",
-        "token",
-        "authentication",
-        "authorization",
-        "encryption",
-        "deploy",
-        "container",
-        "docker",
-        "kubernetes",
-        "aws",
-    ]
+# Signs of an explained answer: reasons, consequences, contrasts, examples, code, measurements.
+EXPLAINS = re.compile(
+    r"\b(because|so that|which means|that'?s why|otherwise|instead of|rather than|unless|whereas|as long as|the difference|"
+    r"trade-?off|downside|pitfall|the catch|the fix|the rule)\b",
+    re.I,
 )
-WORD = re.compile(r"[a-z0-9_.#+/-]+", re.I)
+EXAMPLES = re.compile(
+    r"(\bfor example\b|\be\.g\.|\bfor instance\b|\bsuch as\b|\bin (my|our|a) (project|team|job|previous|service|app)\b|\bwe used\b|"
+    r"\bi used\b|\bi built\b|\bi wrote\b|\bi've written\b|\bin one\b|\d+\s*(ms|%|x|gb|mb|kb|seconds|users|requests|rows|items)\b|"
+    r"`[^`]+`|\w+\(\)|\w+\([\w\s,.*=\"']+\)|=>|\bdef \w+|\bconst \w+|\w+\.\w+\(|@\w+)",
+    re.I,
+)
+RAW_PHRASE = re.compile(r"[^a-z0-9_' *-]|^\*|\*\*")
 
 
-def _term_found(term: str, text: str) -> bool:
-    if " " in term or not term.isalnum():
-        return term in text
-    return re.search(rf"\b{re.escape(term)}\b", text) is not None
+@dataclass(frozen=True)
+class Concept:
+    name: str
+    phrases: tuple[str, ...]
+    misconception: bool = False
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the evaluator found in one answer (the evidence behind the score)."""
+
+    covered: tuple[str, ...]
+    coverage: float
+    missed: tuple[str, ...]
+    misconceptions: tuple[str, ...]
+    explains: int
+    examples: int
+    words: int
+    hedging: bool
+    off_topic: bool
+
+
+def parse_concepts(spec: str) -> tuple[Concept, ...]:
+    concepts = []
+    for entry in filter(None, (part.strip() for part in spec.split(";"))):
+        name, _, phrases = entry.partition("=")
+        name = name.strip()
+        concepts.append(
+            Concept(name.lstrip("!").strip(), tuple(p.strip().lower() for p in phrases.split("|") if p.strip()), misconception=name.startswith("!"))
+        )
+    return tuple(concepts)
+
+
+@lru_cache(maxsize=256)
+def concepts_for(question_id: str, key_terms: tuple[str, ...]) -> tuple[Concept, ...]:
+    """The question's concept map; a question without one (generated elsewhere) uses its key terms."""
+    spec = CONCEPTS.get(question_id)
+    if spec is not None:
+        return parse_concepts(spec)
+    return tuple(Concept(term, (term,)) for term in key_terms)
+
+
+def _phrase_stems(phrase: str) -> tuple[tuple[str, bool], ...]:
+    """(stem, is_prefix) per word of a phrase; `word*` matches any word starting so."""
+    result = []
+    for word in phrase.split():
+        prefix = word.endswith("*")
+        for part in words(word.rstrip("*")):
+            result.append((part if prefix else stem(part), prefix))
+    return tuple(result)
+
+
+def _word_matches(pattern: tuple[str, bool], candidate: tuple[str, str]) -> bool:
+    target, prefix = pattern
+    word, stemmed = candidate
+    return word.startswith(target) if prefix else stemmed == target
+
+
+def _phrase_found(phrase: str, text: str, answer_words: list[tuple[str, str]]) -> bool:
+    if RAW_PHRASE.search(phrase):
+        return phrase in text
+    pattern = _phrase_stems(phrase)
+    if not pattern:
+        return False
+    for start, candidate in enumerate(answer_words):
+        if not _word_matches(pattern[0], candidate):
+            continue
+        position, matched = start, 1
+        for part in pattern[1:]:
+            window = answer_words[position + 1 : position + 2 + MAX_GAP]
+            step = next((offset for offset, later in enumerate(window, 1) if _word_matches(part, later)), None)
+            if step is None:
+                break
+            position, matched = position + step, matched + 1
+        if matched == len(pattern):
+            return True
+    return False
+
+
+def read(question: BankQuestion, answer: str) -> Reading:
+    """The evidence in an answer: concepts covered (those only echoing the question's own words
+    count half), misconceptions stated, explanation and example markers, length, hedging."""
+    text = " ".join(answer.lower().replace("\u2019", "'").split())
+    answer_words = [(word, stem(word)) for word in words(text)]
+    question_stems = set(stems(question.text))
+    covered, missed, wrong, coverage = [], [], [], 0.0
+    for concept in concepts_for(question.id, question.key_terms):
+        found = [phrase for phrase in concept.phrases if _phrase_found(phrase, text, answer_words)]
+        if concept.misconception:
+            if found:
+                wrong.append(concept.name)
+            continue
+        if not found:
+            missed.append(concept.name)
+            continue
+        covered.append(concept.name)
+        echoes = all(set(_stem for _stem, _ in _phrase_stems(phrase)) <= question_stems for phrase in found if not RAW_PHRASE.search(phrase))
+        coverage += 0.5 if echoes else 1.0
+    hedging = bool(HEDGES.search(text))
+    content = [s for _, s in answer_words if len(s) > 3]
+    topical = question_stems | {s for c in concepts_for(question.id, question.key_terms) for p in c.phrases for s, _ in _phrase_stems(p)}
+    overlap = sum(1 for s in content if s in topical) / len(content) if content else 0.0
+    return Reading(
+        covered=tuple(covered),
+        coverage=coverage,
+        missed=tuple(missed),
+        misconceptions=tuple(wrong),
+        explains=len(EXPLAINS.findall(text)),
+        examples=len(EXAMPLES.findall(answer)),
+        words=len(answer_words),
+        hedging=hedging,
+        off_topic=coverage <= 1 and overlap < 0.15,
+    )
+
+
+def score_reading(reading: Reading) -> int:
+    """The rubric score of a reading, 0-100."""
+    ideas = 66 * (1 - math.exp(-reading.coverage / 1.6))
+    depth = 8 * min(1.0, reading.explains / 2) + 10 * min(1.0, reading.examples / 2)
+    length = 16 * min(1.0, max(0, reading.words - 8) / 50)
+    score = ideas + depth + length
+    if not reading.covered:
+        score = min(score, 30.0)
+    score -= 18 * len(reading.misconceptions)
+    if reading.off_topic:
+        score = min(score, 10.0)
+    if reading.hedging:
+        score = min(score * 0.6, 35.0) if reading.covered else min(score, 8.0)
+    if reading.words < 4:
+        score = min(score, 5.0)
+    return round(max(0.0, min(100.0, score)))
+
+
+def band(score: int) -> str:
+    return "strong" if score >= STRONG_MIN else "adequate" if score >= ADEQUATE_MIN else "weak"
 
 
 def evaluate(question: BankQuestion, answer: str) -> AnswerEvaluation:
-    """Score one answer 0-100; deterministic for the same question and answer."""
-    text = " ".join(answer.lower().split())
-    words = WORD.findall(text)
-    found = [term for term in question.key_terms if _term_found(term, text)]
-    coverage = len(found) / max(1, min(len(question.key_terms), 4))
-    tech = {word for word in words if word in TECH_WORDS}
-    specific = len(SPECIFIC.findall(answer))
-    hedging = bool(HEDGES.search(answer))
-
-    score = 50 * min(1.0, coverage) + 12 * min(1.0, len(tech) / 5) + 13 * min(1.0, specific / 2) + 25 * min(1.0, max(0, len(words) - 5) / 55)
-    if hedging:
-        score = min(score * 0.5, 25)
-    if len(words) < 3:
-        score = min(score, 5)
-    score = round(max(0, min(100, score)))
-
-    if len(words) < 3 or (hedging and len(words) < 12):
+    """Score one answer 0-100 on the rubric; deterministic for the same question and answer."""
+    reading = read(question, answer)
+    score = score_reading(reading)
+    if reading.words < 4 or (reading.hedging and not reading.covered and reading.words < 15):
         quality = "no_answer"
-    elif score >= 70:
-        quality = "strong"
-    elif score >= 40:
-        quality = "adequate"
     else:
-        quality = "weak"
-    proficiency = "proficient" if score >= 70 else "intermediate" if score >= 40 else "boundary_reached"
-    rationale = (
-        f"Used {len(found)} of the expected concepts ({', '.join(found) or 'none'}); "
-        f"{'gave concrete detail' if specific else 'stayed general'}; {len(words)} words"
-        f"{'; expressed uncertainty' if hedging else ''}."
-    )
+        quality = band(score)
+    proficiency = "proficient" if score >= STRONG_MIN else "intermediate" if score >= ADEQUATE_MIN else "boundary_reached"
+    notes = [f"covered {', '.join(reading.covered)}" if reading.covered else "covered none of the key ideas"]
+    if reading.missed and score < STRONG_MIN:
+        notes.append(f"missed {', '.join(reading.missed[:3])}")
+    if reading.misconceptions:
+        notes.append(f"stated a misconception ({', '.join(reading.misconceptions)})")
+    if reading.off_topic:
+        notes.append("did not address the question")
+    notes.append("explained with examples" if reading.examples else "explained the reasoning" if reading.explains else "stayed general")
+    if reading.hedging:
+        notes.append("expressed uncertainty")
     return AnswerEvaluation(
         score=score,
         skill=question.topic,
         quality=quality,
-        technical_terms=sorted(set(found) | tech),
-        hedging=hedging,
-        follow_up_needed=quality == "adequate" and coverage < 0.75,
+        technical_terms=list(reading.covered),
+        hedging=reading.hedging,
+        follow_up_needed=quality == "adequate" and len(reading.missed) > 0,
         proficiency=proficiency,
-        rationale=rationale,
+        rationale=_sentence("; ".join(notes)),
     )
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."

@@ -1,6 +1,6 @@
 """The offline recogniser's domain language model: a back-off trigram model (pocketsphinx's own
-ARPA builder) over interview language: the question bank's questions and key terms, the
-evaluator's technical vocabulary, and common phrases of spoken technical answers. Built on first
+ARPA builder) over interview language: the question bank's questions and key terms, general
+technical vocabulary, and common phrases of spoken technical answers. Built on first
 use into the temp directory, keyed by a hash of the corpus."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
-from shared.ai.offline import evaluator, question_bank
+from shared.ai.offline import question_bank
 
 ANSWER_PHRASES = """i do not know
 i am not sure
@@ -45,6 +45,97 @@ we used a queue to process the jobs
 the state changes when the user clicks
 the component renders again
 """
+# General technical words candidates use beyond the bank's key terms.
+TECH_WORDS = frozenset(
+    [
+        "api",
+        "cache",
+        "caching",
+        "latency",
+        "index",
+        "query",
+        "thread",
+        "process",
+        "memory",
+        "heap",
+        "stack",
+        "async",
+        "await",
+        "promise",
+        "callback",
+        "closure",
+        "scope",
+        "hook",
+        "state",
+        "props",
+        "render",
+        "component",
+        "function",
+        "class",
+        "object",
+        "instance",
+        "inheritance",
+        "interface",
+        "type",
+        "generic",
+        "module",
+        "package",
+        "test",
+        "mock",
+        "fixture",
+        "database",
+        "transaction",
+        "commit",
+        "rollback",
+        "queue",
+        "retry",
+        "idempotent",
+        "http",
+        "rest",
+        "json",
+        "schema",
+        "validation",
+        "performance",
+        "complexity",
+        "algorithm",
+        "hash",
+        "lookup",
+        "iterator",
+        "generator",
+        "decorator",
+        "exception",
+        "error",
+        "lock",
+        "concurrency",
+        "parallel",
+        "event",
+        "loop",
+        "microtask",
+        "server",
+        "client",
+        "browser",
+        "dom",
+        "virtual",
+        "immutable",
+        "mutable",
+        "reference",
+        "pointer",
+        "garbage",
+        "collector",
+        "profile",
+        "benchmark",
+        "security",
+        "token",
+        "authentication",
+        "authorization",
+        "encryption",
+        "deploy",
+        "container",
+        "docker",
+        "kubernetes",
+        "aws",
+    ]
+)
 TERM_TEMPLATES = ("{t}", "i would use {t}", "we used {t} in our project", "the {t} is important because", "for example {t}")
 
 
@@ -60,7 +151,7 @@ def corpus() -> str:
                 lines += [_words(sentence) for sentence in re.split(r"[.?!]", question.text)]
                 for term in question.key_terms:
                     lines += [template.format(t=_words(term)) for template in TERM_TEMPLATES if _words(term)]
-    for word in sorted(evaluator.TECH_WORDS):
+    for word in sorted(TECH_WORDS):
         lines += [word, f"the {word} is", f"we used a {word}"]
     lines += [_words(line) for line in ANSWER_PHRASES.splitlines()]
     return "\n".join(line for line in lines if line.strip())
