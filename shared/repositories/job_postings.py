@@ -76,12 +76,18 @@ def search(conn: Connection, search: JobSearch, open_only: bool) -> tuple[list[J
     them back (they are not leakproof). Staff read the table under its policy."""
     where, params = _conditions(search)
     source = "search.open_job_postings" if open_only else "public.job_postings"
-    order = ORDER[search.sort if search.q or search.sort != "relevance" else "newest"]
+    sort = search.sort if search.q or search.sort != "relevance" else "newest"
+    # Ranking reads every match anyway, so it counts them in the same pass; the other orders stop
+    # at the page and count apart (from an index, mostly).
+    counted = ", count(*) over () as total" if sort == "relevance" else ""
     params |= {"limit": search.page_size, "offset": (search.page - 1) * search.page_size}
-    rows = conn.execute(f"select {COLUMNS} from {source} p{where} order by {order} limit %(limit)s offset %(offset)s", params)
-    items = [JobPosting.model_validate(row) for row in rows.fetchall()]
-    total = int(one(conn.execute(f"select count(*) as total from {source} p{where}", params))["total"])
-    return items, total
+    rows = conn.execute(
+        f"select {COLUMNS}{counted} from {source} p{where} order by {ORDER[sort]} limit %(limit)s offset %(offset)s", params
+    ).fetchall()
+    items = [JobPosting.model_validate(row) for row in rows]
+    if counted and rows:
+        return items, int(rows[0]["total"])
+    return items, int(one(conn.execute(f"select count(*) as total from {source} p{where}", params))["total"])
 
 
 def find(conn: Connection, posting_id: str) -> JobPosting | None:
