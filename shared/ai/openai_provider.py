@@ -17,12 +17,12 @@ from typing import Any, TypeVar, cast
 import openai
 from openai.types.chat import ChatCompletionMessageParam
 from openai.types.realtime import RealtimeSessionCreateRequestParam
-from pydantic import BaseModel
+from pydantic import BaseModel, create_model
 from tenacity import RetryCallState, Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 from tenacity.stop import stop_base
 
-from shared import deadline
-from shared.ai import costs, prompts
+from shared import audio_duration, deadline
+from shared.ai import costs, prompts, rubric
 from shared.ai.base import RealtimeStatus
 from shared.ai.breaker import CircuitBreaker, CircuitOpen
 from shared.ai.models import (
@@ -49,6 +49,9 @@ TTS_MAX_CHARACTERS = 4096
 MIN_ATTEMPT_SECONDS = 1.0  # an attempt given less time than this is not sent
 T = TypeVar("T", bound=BaseModel)
 R = TypeVar("R")
+# The evaluation as the model answers it, before the rubric is applied: the score unchecked, so an
+# out-of-range score is clamped and logged rather than failing the turn (same schema name).
+EvaluationReply = create_model("AnswerEvaluation", __base__=AnswerEvaluation, score=(int, ...))
 
 
 def _time_for_an_attempt(after_sleep: float) -> bool:
@@ -157,11 +160,21 @@ class OpenAIProvider:
         return self._structured("resume_feedback", {"parsed_resume": parsed.model_dump(), "target_role": target_role}, FeedbackDraft)
 
     def next_question(self, context: QuestionContext) -> Generated[GeneratedQuestion]:
-        return self._structured("next_question", context.model_dump(), GeneratedQuestion)
+        # The texts of the questions already asked, not their ids (which mean nothing to the model).
+        return self._structured("next_question", context.model_dump(exclude={"asked_question_ids"}), GeneratedQuestion)
 
     def evaluate_answer(self, context: QuestionContext, question: GeneratedQuestion, answer: str) -> Generated[AnswerEvaluation]:
         payload = {"role_type": context.role_type, "phase": context.phase, "question": question.model_dump(), "answer": answer}
-        return self._structured("evaluate_answer", payload, AnswerEvaluation)
+        reply = self._structured("evaluate_answer", payload, EvaluationReply)
+        draft = reply.value
+        score = rubric.conform(draft.quality, draft.score)
+        if score != draft.score:
+            logger.warning(
+                "answer evaluation score outside its band; clamped",
+                extra={"quality": draft.quality, "score": draft.score, "clamped_to": score, "question_id": question.question_id},
+            )
+        evaluation = AnswerEvaluation.model_validate({**draft.model_dump(), "score": score, "proficiency": rubric.proficiency_of(score)})
+        return Generated(evaluation, reply.usage)
 
     def score_interview(self, role_type: str, turns: list[TranscriptTurn]) -> Generated[ScoringResult]:
         return self._structured("score_interview", {"role_type": role_type, "transcript": [t.model_dump() for t in turns]}, ScoringResult)
@@ -181,13 +194,14 @@ class OpenAIProvider:
                 Segment(start=s.start, end=s.end, text=s.text.strip(), confidence=round(math.exp(min(0.0, s.avg_logprob)), 3))
                 for s in (result.segments or [])
             ]
-            duration = float(result.duration or 0)
+            duration = float(result.duration or 0) or audio_duration.seconds(audio, fmt) or 0.0
             confidence = round(sum(s.confidence for s in segments) / len(segments), 3) if segments else 0.0
         else:
             logprobs = [lp.logprob for lp in (getattr(result, "logprobs", None) or [])]
             confidence = round(math.exp(sum(logprobs) / len(logprobs)), 3) if logprobs else 0.0
             usage = getattr(result, "usage", None)
-            duration = float(getattr(usage, "seconds", 0) or 0)
+            # gpt-4o(-mini)-transcribe report token usage, without the audio's length: measure it.
+            duration = float(getattr(usage, "seconds", 0) or 0) or audio_duration.seconds(audio, fmt) or 0.0
             segments = [Segment(start=0.0, end=duration, text=result.text.strip(), confidence=confidence)]
         transcription = Transcription(
             text=result.text.strip(),

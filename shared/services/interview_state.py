@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shared.ai.models import GeneratedQuestion, QuestionContext
 from shared.models.interviews import Progress
@@ -15,12 +15,24 @@ MEMORY_ENTRIES = 8
 
 
 class SessionState(BaseModel):
+    model_config = ConfigDict(validate_assignment=True)
+
     progression: ProgressionState = Field(default_factory=ProgressionState)
     asked_question_ids: list[str] = Field(default_factory=list)
+    # The texts of the questions asked so far, for the question generator (ids alone let a model
+    # repeat itself): every question is remembered when it becomes the current one.
+    asked_question_texts: list[str] = Field(default_factory=list)
     current_question: GeneratedQuestion | None = None
     resume_skills: list[str] = Field(default_factory=list)
     job_title: str | None = None
     job_stack: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _remember_current_question(self) -> SessionState:
+        current = self.current_question
+        if current is not None and current.text not in self.asked_question_texts:
+            self.asked_question_texts.append(current.text)
+        return self
 
     @classmethod
     def load(cls, stored: dict[str, Any] | None) -> SessionState:
@@ -33,6 +45,7 @@ class SessionState(BaseModel):
             phase=self.progression.phase,
             difficulty=self.progression.difficulty,
             asked_question_ids=self.asked_question_ids,
+            asked_texts=self.asked_question_texts,
             follow_up=follow_up,
             last_question_id=current.question_id if current else None,
             last_question=current.text if current else None,

@@ -4,6 +4,7 @@ and says at start which provider and host it uses, never the key."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import pytest
 from local import config
 from local.paths import REPO_ROOT
 from tests.e2e.conftest import free_port, wait_for
-from tests.fake_openai import FakeOpenAI
+from tests.fake_openai import CHAT, FakeOpenAI
 
 KEY = "sk-e2e-fake-key-never-printed"
 
@@ -62,6 +63,8 @@ def test_make_dev_settings_run_an_interview_through_the_users_openai_server(stac
         process.terminate()
         process.wait(timeout=10)
     assert fake_openai.schemas() == ["GeneratedQuestion", "AnswerEvaluation", "GeneratedQuestion"]
+    asked = [json.loads(body["messages"][-1]["content"])["asked_texts"] for body in fake_openai.json_bodies(CHAT)[::2]]
+    assert asked == [[], [question["text"]]]  # the generator is told what it already asked, in words
     assert {r["headers"]["authorization"] for r in fake_openai.requests} == {f"Bearer {KEY}"}
     printed = log.read_text()
     host = fake_openai.base_url.split("//")[1].split("/")[0]

@@ -3,11 +3,14 @@ answers with recorded-shape responses (the SDK is built on httpx2, so httpx mock
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 
-from shared.ai.models import QuestionContext, ResumeExtraction
+from shared.ai import rubric
+from shared.ai.models import GeneratedQuestion, QuestionContext, ResumeExtraction
 from shared.ai.openai_provider import OpenAIProvider
 from shared.errors import AIFailed, AIUnavailable, ValidationFailed
 from shared.settings import Settings
@@ -193,4 +196,72 @@ def test_question_generation_uses_the_versioned_prompt(fake, provider_factory):
         ),
     )
     result = provider_factory().next_question(QuestionContext(role_type="react", phase="standard", difficulty=2))
-    assert result.value.text == "Explain useEffect." and result.usage.prompt_version == "next_question.v1"
+    assert result.value.text == "Explain useEffect." and result.usage.prompt_version == "next_question.v2"
+
+
+def test_gpt_4o_mini_transcribe_without_a_duration_measures_it_from_the_audio(fake, provider_factory, monkeypatch):
+    """Its usage is in tokens, with no seconds: the duration (and so the per-minute speech cost and
+    the speech-rate integrity rule) comes from the recording itself, here a MediaRecorder-style WebM."""
+    from shared.services import integrity, interview_audio
+
+    recording = (Path(__file__).resolve().parent.parent / "data" / "audio" / "answer-recorder.webm").read_bytes()
+    words = " ".join(["word"] * 40)
+    fake.reply(
+        "/v1/audio/transcriptions",
+        200,
+        {"text": words, "logprobs": [], "usage": {"type": "tokens", "input_tokens": 60, "output_tokens": 40, "total_tokens": 100}},
+    )
+    provider = provider_factory(openai_transcription_model="gpt-4o-mini-transcribe")
+    monkeypatch.setattr(interview_audio, "get_provider", lambda: provider)
+    heard = interview_audio.transcribe_answer(recording, "webm", None)
+    assert heard.duration_seconds == pytest.approx(5.03, abs=0.1)
+    assert heard.usage.audio_seconds == heard.duration_seconds
+    assert heard.usage.cost_usd == pytest.approx(heard.duration_seconds / 60 * 0.003)
+    assert heard.metadata["transcription_model"] == "gpt-4o-mini-transcribe"
+    sample = integrity.AnswerSample(message_id="a1", answer_text=heard.text, response_time_seconds=30, audio_duration_seconds=heard.duration_seconds)
+    assert [flag.type for flag in integrity.analyse([sample]).flags] == ["implausible_speech_rate"]  # 40 words in 5 s
+
+
+def test_an_evaluation_score_outside_its_band_is_clamped_and_logged(fake, provider_factory, monkeypatch):
+    from shared.ai import openai_provider
+
+    warnings = []
+    monkeypatch.setattr(openai_provider.logger, "warning", lambda message, **kwargs: warnings.append((message, kwargs.get("extra"))))
+    reply = {
+        "score": 92,
+        "skill": "python",
+        "quality": "adequate",
+        "technical_terms": ["yield"],
+        "hedging": False,
+        "follow_up_needed": True,
+        "proficiency": "proficient",
+        "rationale": "Mentions yield only.",
+    }
+    fake.reply("/v1/chat/completions", 200, chat_completion(reply))
+    fake.reply("/v1/chat/completions", 200, chat_completion({**reply, "score": 130, "quality": "strong"}))
+    context = QuestionContext(role_type="python", phase="standard", difficulty=2)
+    question = GeneratedQuestion(question_id="q1", topic="generators", text="Explain generators.", phase="standard", difficulty=2, is_follow_up=False)
+    provider = provider_factory()
+    adequate = provider.evaluate_answer(context, question, "They use yield.")
+    strong = provider.evaluate_answer(context, question, "A long, excellent answer.")
+    assert (adequate.value.score, adequate.value.proficiency) == (74, "intermediate")
+    assert (strong.value.score, strong.value.proficiency) == (100, "proficient")
+    assert [extra["score"] for _, extra in warnings] == [92, 130] and [extra["clamped_to"] for _, extra in warnings] == [74, 100]
+    prompt = fake.json_bodies("/v1/chat/completions")[0]["messages"][0]["content"]
+    assert all(f"{name} ({low}-{high})" in prompt for name, (low, high) in rubric.BANDS.items())  # the offline evaluator's bands
+    assert adequate.usage.prompt_version == "evaluate_answer.v2"
+
+
+def test_question_generation_receives_the_texts_of_the_questions_already_asked(fake, provider_factory):
+    fake.reply(
+        "/v1/chat/completions",
+        200,
+        chat_completion(
+            {"question_id": "gen-3", "topic": "async", "text": "Explain asyncio.", "phase": "advanced", "difficulty": 4, "is_follow_up": False}
+        ),
+    )
+    asked = ["What is the difference between a list and a tuple?", "How do decorators work?"]
+    context = QuestionContext(role_type="python", phase="advanced", difficulty=4, asked_question_ids=["gen-1", "gen-2"], asked_texts=asked)
+    provider_factory().next_question(context)
+    payload = json.loads(fake.json_bodies("/v1/chat/completions")[0]["messages"][1]["content"])
+    assert payload["asked_texts"] == asked and "asked_question_ids" not in payload

@@ -14,13 +14,13 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from shared.ai import rubric
 from shared.ai.models import AnswerEvaluation
 from shared.ai.offline.concepts import CONCEPTS
 from shared.ai.offline.question_bank import BankQuestion
 from shared.ai.offline.stemming import stem, stems, words
 
-# The rubric bands (the OpenAI prompt carries the same ones).
-STRONG_MIN, ADEQUATE_MIN = 75, 45
+STRONG_MIN, ADEQUATE_MIN = rubric.STRONG_MIN, rubric.ADEQUATE_MIN  # the bands the OpenAI prompt states too
 MAX_GAP = 2  # words allowed between the words of a phrase ("keys in a dict" for "keys ... dict")
 
 HEDGES = re.compile(
@@ -176,19 +176,16 @@ def score_reading(reading: Reading) -> int:
     return round(max(0.0, min(100.0, score)))
 
 
-def band(score: int) -> str:
-    return "strong" if score >= STRONG_MIN else "adequate" if score >= ADEQUATE_MIN else "weak"
-
-
 def evaluate(question: BankQuestion, answer: str) -> AnswerEvaluation:
     """Score one answer 0-100 on the rubric; deterministic for the same question and answer."""
     reading = read(question, answer)
     score = score_reading(reading)
+    quality: rubric.Quality
     if reading.words < 4 or (reading.hedging and not reading.covered and reading.words < 15):
         quality = "no_answer"
     else:
-        quality = band(score)
-    proficiency = "proficient" if score >= STRONG_MIN else "intermediate" if score >= ADEQUATE_MIN else "boundary_reached"
+        quality = rubric.band_of(score)
+    proficiency = rubric.proficiency_of(score)
     notes = [f"covered {', '.join(reading.covered)}" if reading.covered else "covered none of the key ideas"]
     if reading.missed and score < STRONG_MIN:
         notes.append(f"missed {', '.join(reading.missed[:3])}")

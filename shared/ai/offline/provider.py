@@ -71,7 +71,7 @@ class OfflineProvider:
         base_id = question.question_id.removesuffix(".followup")
         bank_question = question_bank.find(base_id) or question_bank.BankQuestion(question.question_id, question.topic, question.text, (), 2)
         result = evaluator.evaluate(bank_question, answer)
-        return Generated(result, _usage("offline.evaluate_answer.v1", question.text + answer, result.rationale))
+        return Generated(result, _usage("offline.evaluate_answer.v2", question.text + answer, result.rationale))
 
     def score_interview(self, role_type: str, turns: list[TranscriptTurn]) -> Generated[ScoringResult]:
         result = scoring.score(turns)
