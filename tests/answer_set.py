@@ -15,8 +15,6 @@ ANSWERS_DIR = Path(__file__).resolve().parent / "data" / "answers"
 SETS = ("development", "held_out")
 BANDS = ("strong", "adequate", "weak")
 Band = Literal["strong", "adequate", "weak"]
-# The rubric shared by the offline evaluator and the OpenAI prompt: the score range of each band.
-BAND_RANGES: dict[str, tuple[int, int]] = {"strong": (75, 100), "adequate": (45, 74), "weak": (0, 44)}
 BAND_RANK = {"weak": 0, "adequate": 1, "strong": 2}
 
 
@@ -25,10 +23,6 @@ class LabelledAnswer:
     question_id: str
     band: Band
     text: str
-
-
-def band_of(score: int) -> Band:
-    return "strong" if score >= BAND_RANGES["strong"][0] else "adequate" if score >= BAND_RANGES["adequate"][0] else "weak"
 
 
 @lru_cache
