@@ -9,7 +9,8 @@ Routes never authenticate by hand: a route declares the caller it needs with one
 annotated types at the end of this module (`AnyCaller`, `Candidate`, `Staff`, `Manager`,
 `Admin`), a Powertools `Depends()` that verifies the bearer token once per request, checks the
 role and leaves the caller in the request context. The OpenAPI document reads the same
-declaration (`caller_roles`) to mark the route with the bearer scheme and its 401/403 answers.
+declaration (the dependency's `caller_roles` attribute, read by shared.http) to mark the route
+with the bearer scheme and its 401/403 answers.
 
 A token can be an hour old, so authority does not come from it alone: for staff routes and for
 every state-changing request the caller's state is read from the database (`access.caller_state()`):
@@ -168,13 +169,6 @@ def maybe_authenticated(request: Request) -> Caller | None:
     if not request.headers.get("authorization"):
         return None
     return authenticated(request)
-
-
-def caller_roles(dependency: Callable[..., Any]) -> tuple[bool, frozenset[str] | None]:
-    """(is a caller dependency, roles it accepts or None for any role)."""
-    if not hasattr(dependency, "caller_roles"):
-        return False, None
-    return True, dependency.caller_roles
 
 
 AnyCaller = Annotated[Caller, Depends(authenticated)]

@@ -1,6 +1,8 @@
 """Outgoing email backends: `ses` (AWS SES through boto3) in production and `log` locally (logs
 that a message went out, without any address or content, and leaves it in the outbox).
-The outbox and its retries live in shared/services/outbox.py; this module only delivers."""
+The outbox and its retries live in shared/services/outbox.py; this module only delivers.
+boto3 is imported when the SES backend is built (the first send), not with this module: most
+functions that can queue an email never send one themselves (run-jobs does)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,6 @@ import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
-
-import boto3
-from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
 
 from shared.errors import UpstreamFailed
 from shared.logs import logger
@@ -59,6 +57,9 @@ class SesBackend:
     PERMANENT_ERRORS = frozenset({"MessageRejected", "MailFromDomainNotVerifiedException", "BadRequestException", "NotFoundException"})
 
     def __init__(self, sender: str, region: str, endpoint_url: str | None = None):
+        import boto3
+        from botocore.config import Config
+
         self.sender = sender
         self.client = boto3.client(
             "sesv2",
@@ -68,6 +69,8 @@ class SesBackend:
         )
 
     def send(self, message: EmailMessage) -> str:
+        from botocore.exceptions import BotoCoreError, ClientError
+
         body: BodyTypeDef = {"Text": {"Data": message.text, "Charset": "UTF-8"}}
         if message.html:
             body["Html"] = {"Data": message.html, "Charset": "UTF-8"}

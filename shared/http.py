@@ -28,7 +28,6 @@ from aws_lambda_powertools.logging import correlation_paths
 from pydantic import BaseModel, Field
 
 from shared import deadline
-from shared.auth import caller_roles
 from shared.errors import (
     AppError,
     BadRequest,
@@ -254,6 +253,15 @@ def _inputs(func: Callable[..., Any]) -> tuple[bool, bool]:
         has_input = True
         has_body = has_body or (isinstance(annotation, type) and issubclass(annotation, BaseModel))
     return has_input, has_body
+
+
+def caller_roles(dependency: Callable[..., Any]) -> tuple[bool, frozenset[str] | None]:
+    """(is a caller dependency, roles it accepts or None for any role): shared.auth marks its
+    dependencies with a `caller_roles` attribute (read here, so that a function without callers,
+    such as health, never imports the token verifier)."""
+    if not hasattr(dependency, "caller_roles"):
+        return False, None
+    return True, dependency.caller_roles
 
 
 def _caller_requirement(func: Callable[..., Any]) -> tuple[bool, frozenset[str] | None]:

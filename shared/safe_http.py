@@ -8,7 +8,7 @@ forgery.
   (carrier-grade NAT) or a cloud metadata address. IPv4 written as one number, in octal or hex
   (`2130706433`, `0177.0.0.1`, `0x7f.1`) is read as the address it means, and IPv6 forms that
   embed an IPv4 address (`::ffff:10.0.0.1`, 6to4, NAT64, Teredo) are judged by that address too.
-- `post(target, ...)`: sends to the address `vet` checked, never to a fresh DNS answer (so a DNS
+- `post(target, ...)`: sends (shared/pinned_http.py) to the address `vet` checked, never to a fresh DNS answer (so a DNS
   rebinding between the check and the connection cannot switch it), with the URL's host name kept
   for the Host header, TLS SNI and certificate verification; redirects are not followed, proxies
   from the environment are not used, and the whole exchange (connect, TLS, send, response headers)
@@ -23,15 +23,9 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-import ssl
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
-
-import httpcore
-import httpx
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -211,102 +205,10 @@ def vet(url: str, allow_loopback: bool = False) -> Target:
     return Target(url=url, host=host, port=port, addresses=tuple(str(address) for address in addresses))
 
 
-class _DeadlineStream(httpcore.NetworkStream):
-    """A connection whose every read, write and TLS handshake waits at most until the deadline."""
-
-    def __init__(self, stream: httpcore.NetworkStream, deadline: float) -> None:
-        self._stream = stream
-        self._deadline = deadline
-
-    def _left(self, timeout: float | None, error: type[Exception]) -> float:
-        left = self._deadline - time.monotonic()
-        if left <= 0:
-            raise error("the receiver did not answer in time")
-        return left if timeout is None else min(timeout, left)
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, self._left(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, self._left(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None) -> httpcore.NetworkStream:
-        stream = self._stream.start_tls(ssl_context, server_hostname, self._left(timeout, httpcore.ConnectTimeout))
-        return _DeadlineStream(stream, self._deadline)
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _PinnedBackend(httpcore.NetworkBackend):
-    """Connects to the vetted addresses (in order, until one answers) whatever host the URL names."""
-
-    def __init__(self, addresses: Iterable[str], deadline: float) -> None:
-        self._addresses = tuple(addresses)
-        self._deadline = deadline
-        self._tcp = httpcore.SyncBackend()
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[Any] | None = None,
-    ) -> httpcore.NetworkStream:
-        error: Exception = httpcore.ConnectError("no address to connect to")
-        for address in self._addresses:
-            left = self._deadline - time.monotonic()
-            if left <= 0:
-                raise httpcore.ConnectTimeout("the receiver did not accept a connection in time")
-            try:
-                stream = self._tcp.connect_tcp(address, port, min(left, timeout or left), local_address, socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                error = exc
-                continue
-            return _DeadlineStream(stream, self._deadline)
-        raise error
-
-    def connect_unix_socket(self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
-        raise httpcore.ConnectError("unix sockets are not a webhook destination")
-
-    def sleep(self, seconds: float) -> None:
-        time.sleep(seconds)
-
-
-def _failure(exc: Exception) -> str:
-    if isinstance(exc, httpcore.TimeoutException):
-        return "timed out"
-    if isinstance(exc, httpcore.ConnectError):
-        return "TLS handshake failed" if isinstance(exc.__cause__ or exc.__context__, ssl.SSLError) else "connection failed"
-    if isinstance(exc, httpcore.ProtocolError):
-        return "the receiver's answer was not valid HTTP"
-    return "connection failed"
-
-
 def post(target: Target, body: bytes, headers: Mapping[str, str], timeout_s: float) -> Outcome:
     """POST `body` to a vetted target; the response status, or why there was none. One attempt,
-    no redirects followed, the response body not read."""
-    started = time.monotonic()
-    deadline = started + timeout_s
-    request_headers = [("User-Agent", USER_AGENT), ("Content-Type", "application/json"), *headers.items()]
-    pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), network_backend=_PinnedBackend(target.addresses, deadline), retries=0)
-    timeouts = {"connect": timeout_s, "read": timeout_s, "write": timeout_s, "pool": timeout_s}
-    try:
-        with pool, pool.stream("POST", target.url, headers=request_headers, content=body, extensions={"timeout": timeouts}) as response:
-            status = response.status
-    except (httpcore.TimeoutException, httpcore.NetworkError, httpcore.ProtocolError) as exc:
-        return Outcome(status=None, latency_ms=_since(started), error=_failure(exc))
-    except (OSError, ssl.SSLError) as exc:
-        return Outcome(status=None, latency_ms=_since(started), error=_failure(exc))
-    outcome = Outcome(status=status, latency_ms=_since(started))
-    if not outcome.ok:
-        return Outcome(status=status, latency_ms=outcome.latency_ms, error=f"the receiver answered {status}")
-    return outcome
+    no redirects followed, the response body not read (shared/pinned_http.py, imported with
+    httpcore by the first send: the webhooks function's other routes never need it)."""
+    from shared import pinned_http
 
-
-def _since(started: float) -> int:
-    return int((time.monotonic() - started) * 1000)
+    return pinned_http.post(target, body, headers, timeout_s)

@@ -1,21 +1,20 @@
 """Supabase Storage calls, with the one mapping from storage failures to our errors. Callers pass
-the client: `user_client(token)` (or the cheaper `user_storage(token)`, Storage alone) when acting
-for a user (Storage RLS applies), `service_client()` for system work."""
+the client: `user_storage(token)` when acting for a user (Storage RLS applies), `service_client()`
+for system work. storage3 and httpx are loaded by the first call, not by importing this module."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache
-from typing import ParamSpec, Protocol, TypeVar
-
-import httpx
-from storage3 import SyncStorageClient
-from storage3.exceptions import StorageApiError
-from storage3.types import CreateSignedURLsOptions, URLOptions
-from storage3.utils import StorageException
+from typing import TYPE_CHECKING, ParamSpec, Protocol, TypeVar
 
 from shared.errors import AppError, NotFound, PayloadTooLarge, ServiceUnavailable, ValidationFailed
 from shared.storage_keys import VALID_KEY
+
+if TYPE_CHECKING:
+    import httpx
+    from storage3 import SyncStorageClient
+    from storage3.types import CreateSignedURLsOptions, URLOptions
 
 
 class HasStorage(Protocol):
@@ -49,6 +48,10 @@ def _translate(exc: Exception) -> AppError:
 
 
 def _call(func: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    import httpx
+    from storage3.exceptions import StorageApiError
+    from storage3.utils import StorageException
+
     try:
         return func(*args, **kwargs)
     except (StorageApiError, StorageException, httpx.HTTPError) as exc:
@@ -113,6 +116,8 @@ def signed_urls(client: HasStorage, bucket: str, paths: list[str], expires_in: i
 def read_head(client: HasStorage, bucket: str, path: str, length: int) -> bytes | None:
     """The first `length` bytes of an object (a Range request on a short-lived signed link, so a
     100 MB video is never downloaded whole); b"" for an empty object, None when it is gone."""
+    import httpx
+
     try:
         url = signed_url(client, bucket, path, 60)
     except NotFound:
@@ -133,6 +138,8 @@ def read_head(client: HasStorage, bucket: str, path: str, length: int) -> bytes 
 @lru_cache
 def _range_http() -> httpx.Client:
     # Signed links carry their own token; the client holds no credentials.
+    import httpx
+
     return httpx.Client(timeout=10, follow_redirects=False)
 
 

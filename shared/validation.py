@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import AfterValidator, Field
 
 from shared.settings import get_settings
@@ -13,7 +12,10 @@ DEV_DOMAIN = ".local"  # the seeded development accounts use the reserved .local
 
 
 def normalise_email(value: str) -> str:
-    """A syntactically valid address, trimmed and lower-cased (no DNS lookups)."""
+    """A syntactically valid address, trimmed and lower-cased (no DNS lookups). email-validator is
+    imported by the first address checked: most functions' models only use `Text`."""
+    from email_validator import EmailNotValidError, validate_email
+
     value = value.strip()
     try:
         return validate_email(value, check_deliverability=False).normalized.lower()

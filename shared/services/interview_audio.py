@@ -19,7 +19,7 @@ from shared.errors import AIFailed, AppError, AudioInvalid, NotFound, PayloadToo
 from shared.logs import logger
 from shared.settings import get_settings
 from shared.storage_keys import VALID_KEY
-from shared.supabase_clients import service_client, user_client
+from shared.supabase_clients import service_client, user_storage
 
 BUCKET = "audio"
 MAX_INLINE_AUDIO_BYTES = 4 * 1024 * 1024
@@ -80,7 +80,7 @@ def answer_audio(
         if audio_path.split("/", 1)[0] != caller_id or _UNSAFE_PATH.search(audio_path) or not VALID_KEY.match(audio_path):
             raise AudioInvalid("The audio file was not found in your folder.")
         try:
-            data = storage.download(user_client(access_token), BUCKET, audio_path)
+            data = storage.download(user_storage(access_token), BUCKET, audio_path)
         except (NotFound, storage.InvalidPath) as exc:
             raise AudioInvalid("The audio file was not found in your folder.") from exc
         return data, audio_path.rsplit(".", 1)[-1].lower(), audio_path

@@ -1,5 +1,9 @@
 """Interviews: start (first warmup question), recovery status, messages, transcript, completion
-and the inactivity sweep. Turns are in shared/services/turns.py."""
+and the inactivity sweep. Turns are in shared/services/turns.py.
+
+Application rows (and the recruiter models they return) are imported by the starts that read
+them, not with this module: process-turn imports it for a few helpers, and a text turn should not
+pay for loading the recruiter views' models at cold start."""
 
 from __future__ import annotations
 
@@ -27,7 +31,6 @@ from shared.models.interviews import (
     Transcript,
     TranscriptEntry,
 )
-from shared.repositories import applications as application_rows
 from shared.repositories import interviews as rows
 from shared.services import interview_audio
 from shared.services.interview_state import SessionState, progress
@@ -38,6 +41,8 @@ from shared.settings import get_settings
 def role_from_skills(conn: Connection, skills: list[str]) -> RoleType | None:
     """The interview role type for resume skills: the one rule, in SQL (access.role_type_for_skills),
     that postings' interviews use too."""
+    from shared.repositories import applications as application_rows
+
     role = application_rows.role_type_for_skills(conn, skills)
     return cast(RoleType | None, role)
 
@@ -100,6 +105,8 @@ def _context(caller: Caller, request: StartRequest) -> StartContext:
     """The scheduled interview of an application (if any) and what the questions should know.
     An application's interview starts only while its posting is open and the application waits
     for it; an abandoned one is restarted as a new interview of the same application."""
+    from shared.repositories import applications as application_rows
+
     role_type = request.role_type
     resume_id = str(request.resume_id) if request.resume_id else None
     scheduled = None
@@ -146,6 +153,8 @@ def _context(caller: Caller, request: StartRequest) -> StartContext:
 
 def start(caller: Caller, request: StartRequest) -> StartedInterview:
     """Create the interview (or start the application's scheduled one) and ask the first warmup question."""
+    from shared.repositories import applications as application_rows
+
     settings = get_settings()
     rate_limit.hit("interview.start", caller.user_id, limit=settings.interview_starts_per_hour, window_seconds=3600)
     mode, fallback = _available_mode(request.mode)

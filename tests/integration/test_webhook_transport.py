@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from shared import safe_http
+from shared import pinned_http, safe_http
 
 
 @pytest.fixture(autouse=True)
@@ -143,7 +143,7 @@ def tls(tmp_path, monkeypatch):
     )
     ca_file = tmp_path / "ca.pem"
     ca_file.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    monkeypatch.setattr(safe_http.httpx, "create_ssl_context", lambda: ssl.create_default_context(cafile=str(ca_file)))
+    monkeypatch.setattr(pinned_http.httpx, "create_ssl_context", lambda: ssl.create_default_context(cafile=str(ca_file)))
 
     def server_for(hostname: str) -> ssl.SSLContext:
         leaf_key = ec.generate_private_key(ec.SECP256R1())

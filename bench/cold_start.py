@@ -1,0 +1,101 @@
+"""Cold start of every function: a fresh interpreter imports the function's module (what Lambda's
+init phase does before the first event), measured in a subprocess per run.
+
+    .venv/bin/python bench/cold_start.py --runs 7
+    .venv/bin/python bench/cold_start.py --all --runs 3   # scheduled functions too
+
+Prints JSON, per function of serverless.yml (HTTP functions unless --all): the import's wall
+time and CPU time in ms (median and max of --runs), peak memory (ru_maxrss, MB, median), how many
+modules the import loaded and which of the heavy libraries among them, and whether the median
+wall time meets the target. The CPU time is the steadier figure on a busy machine (other
+processes stretch wall time, not CPU time); the machine's load average is printed with it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from local.gateway import load_specs  # noqa: E402
+
+TARGET_MS = 250.0
+# Libraries an operation should import only when it needs them (shared/lazy imports); the names
+# listed per function are those its import loaded anyway.
+HEAVY = ("openai", "boto3", "pocketsphinx", "pypdf", "docx", "supabase", "storage3", "supabase_auth", "httpx", "httpcore", "tenacity")
+
+PROBE = """
+import json, resource, sys, time
+started, cpu = time.perf_counter(), time.process_time()
+import {module}
+wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+heavy = sorted(name for name in {heavy!r} if name in sys.modules)
+print(json.dumps({{"wall_ms": wall * 1000, "cpu_ms": cpu * 1000, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "modules": len(sys.modules), "heavy": heavy}}))
+"""
+
+
+def measure(module: str) -> dict[str, object]:
+    """One fresh interpreter importing `module` (bytecode already compiled, as in the package)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    completed = subprocess.run(
+        [sys.executable, "-c", PROBE.format(module=module, heavy=HEAVY)], cwd=REPO, env=env, capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"importing {module} failed:\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--all", action="store_true", help="scheduled functions too, not only those with a function URL")
+    parser.add_argument("--function", action="append", default=[], help="only this function (repeatable)")
+    args = parser.parse_args()
+    specs = load_specs()
+    names = args.function or [name for name, spec in specs.items() if spec.url or args.all]
+    results = {}
+    for name in names:
+        module = specs[name].handler.rpartition(".")[0].replace("/", ".")
+        measure(module)  # the first run may still compile bytecode; Lambda gets it precompiled (make package)
+        runs = [measure(module) for _ in range(args.runs)]
+        wall = [float(run["wall_ms"]) for run in runs]  # type: ignore[arg-type]
+        cpu = [float(run["cpu_ms"]) for run in runs]  # type: ignore[arg-type]
+        results[name] = {
+            "import_ms": {"median": round(statistics.median(wall)), "max": round(max(wall))},
+            "cpu_ms": {"median": round(statistics.median(cpu)), "max": round(max(cpu))},
+            "peak_rss_mb": round(statistics.median(int(run["maxrss_kb"]) for run in runs) / 1024, 1),  # type: ignore[call-overload]
+            "modules": runs[-1]["modules"],
+            "heavy_loaded": runs[-1]["heavy"],
+            "meets_target": statistics.median(wall) <= TARGET_MS,
+        }
+        print(f"{name}: {results[name]['import_ms']} ms", file=sys.stderr, flush=True)
+    print(
+        json.dumps(
+            {
+                "machine": {
+                    "cpus": os.cpu_count(),
+                    "processor": platform.processor() or platform.machine(),
+                    "python": platform.python_version(),
+                    "load_average": [round(value, 2) for value in os.getloadavg()],
+                },
+                "runs": args.runs,
+                "target_ms": TARGET_MS,
+                "functions": results,
+                "all_meet_target": all(result["meets_target"] for result in results.values()),
+            },
+            indent=2,
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Cold start: the libraries a function's import loads are paid on every cold start, so the
+functions that must start fastest load none of the heavy ones (bench/cold_start.py measures the
+time). Each import runs in a fresh interpreter: this test process has loaded everything already."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+# Loaded by the operations that need them (shared/supabase_clients.py, shared/storage.py,
+# shared/email.py, shared/ai/base.py, shared/pinned_http.py, shared/services/resume_files.py).
+HEAVY = ("openai", "boto3", "pocketsphinx", "pypdf", "docx", "supabase", "supabase_auth", "storage3", "httpx", "httpcore", "tenacity")
+
+
+def modules_loaded_by(module: str) -> set[str]:
+    probe = f"import json, sys\nimport {module}\nprint(json.dumps(sorted(sys.modules)))"
+    completed = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    return set(json.loads(completed.stdout))
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "functions.health",  # liveness: settings, the pool and one query
+        "functions.process_turn",  # a text turn: the token check, the database and the offline or OpenAI provider chosen at first use
+    ],
+)
+def test_a_hot_function_imports_no_heavy_library(module):
+    loaded = {name.split(".")[0] for name in modules_loaded_by(module)}
+    assert sorted(loaded & set(HEAVY)) == []
+
+
+def test_health_does_not_load_the_token_verifier():
+    loaded = modules_loaded_by("functions.health")
+    assert "jwt" not in loaded and "shared.auth" not in loaded
