@@ -21,7 +21,6 @@ COLUMNS = (
 )
 QUERY = "websearch_to_tsquery('english'::regconfig, search.unaccented(%(q)s))"
 ORDER = {
-    "relevance": f"ts_rank_cd(p.search_document, {QUERY}) desc, p.created_at desc, p.id",
     "newest": "p.created_at desc, p.id",
     "salary": "p.salary_max desc nulls last, p.id",
 }
@@ -77,16 +76,24 @@ def search(conn: Connection, search: JobSearch, open_only: bool) -> tuple[list[J
     where, params = _conditions(search)
     source = "search.open_job_postings" if open_only else "public.job_postings"
     sort = search.sort if search.q or search.sort != "relevance" else "newest"
-    # Ranking reads every match anyway, so it counts them in the same pass; the other orders stop
-    # at the page and count apart (from an index, mostly).
-    counted = ", count(*) over () as total" if sort == "relevance" else ""
     params |= {"limit": search.page_size, "offset": (search.page - 1) * search.page_size}
-    rows = conn.execute(
-        f"select {COLUMNS}{counted} from {source} p{where} order by {ORDER[sort]} limit %(limit)s offset %(offset)s", params
-    ).fetchall()
+    if sort == "relevance":
+        # Ranking reads every match anyway, so it counts them in the same pass; it ranks narrow
+        # rows (id, rank, date) and reads the page's whole rows (descriptions are long) after.
+        rows = conn.execute(
+            f"with ranked as (select p.id, ts_rank_cd(p.search_document, {QUERY}) as rank, p.created_at,"
+            f" count(*) over () as total from {source} p{where}"
+            " order by rank desc, p.created_at desc, p.id limit %(limit)s offset %(offset)s)"
+            f" select {COLUMNS}, r.total from ranked r join {source} p on p.id = r.id"
+            " order by r.rank desc, r.created_at desc, r.id",
+            params,
+        ).fetchall()
+        if rows:
+            return [JobPosting.model_validate(row) for row in rows], int(rows[0]["total"])
+    else:
+        # The other orders stop at the page and count apart (from an index, mostly).
+        rows = conn.execute(f"select {COLUMNS} from {source} p{where} order by {ORDER[sort]} limit %(limit)s offset %(offset)s", params).fetchall()
     items = [JobPosting.model_validate(row) for row in rows]
-    if counted and rows:
-        return items, int(rows[0]["total"])
     return items, int(one(conn.execute(f"select count(*) as total from {source} p{where}", params))["total"])
 
 
