@@ -75,7 +75,7 @@ class OfflineProvider:
 
     def score_interview(self, role_type: str, turns: list[TranscriptTurn]) -> Generated[ScoringResult]:
         result = scoring.score(turns)
-        return Generated(result, _usage("offline.score_interview.v1", "".join(t.answer for t in turns), result.model_dump_json()))
+        return Generated(result, _usage("offline.score_interview.v2", "".join(t.answer for t in turns), result.model_dump_json()))
 
     def transcribe(self, audio: bytes, fmt: str) -> Generated[Transcription]:
         result = speech.transcribe(audio, fmt)
