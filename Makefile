@@ -1,5 +1,5 @@
 # The two commands: `make dev` (serve everything locally) and `make test` (the whole suite).
-.PHONY: dev test stop db-reset lint typecheck openapi bootstrap
+.PHONY: dev test stop db-reset lint typecheck openapi bootstrap package
 
 PY := .venv/bin/python
 PYTEST_ARGS ?=
@@ -23,6 +23,10 @@ typecheck: bootstrap
 # Regenerate docs/openapi.json from the code (a test fails while the committed file is stale).
 openapi: bootstrap
 	$(PY) -m local.openapi
+
+# Build the zip serverless.yml deploys (package.artifact): code and production wheels for its runtime.
+package: bootstrap
+	$(PY) -m local.package
 
 stop:
 	@if [ -x $(PY) ]; then $(PY) -m local stop; fi

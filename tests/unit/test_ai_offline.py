@@ -1,5 +1,7 @@
 """The offline provider: deterministic, network-free, and good enough to separate candidates."""
 
+import sys
+
 import pytest
 
 from shared.ai.models import GeneratedQuestion, QuestionContext, TranscriptTurn
@@ -135,3 +137,17 @@ def test_offline_stt_refuses_formats_it_cannot_decode():
         provider.transcribe(b"\x1aE\xdf\xa3 webm bytes", "webm")
     with pytest.raises(AudioInvalid):
         provider.transcribe(b"not a wav at all", "wav")
+
+
+def test_offline_stt_without_pocketsphinx_is_unavailable_not_a_crash(monkeypatch):
+    from shared.ai.offline import speech
+    from shared.errors import AIUnavailable
+
+    audio = provider.synthesize("Python generators produce values lazily").value.audio
+    speech._decoder.cache_clear()
+    monkeypatch.setitem(sys.modules, "pocketsphinx", None)  # not installed: production requirements leave it out
+    try:
+        with pytest.raises(AIUnavailable, match="pocketsphinx"):
+            provider.transcribe(audio, "wav")
+    finally:
+        speech._decoder.cache_clear()

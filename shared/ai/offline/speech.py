@@ -85,7 +85,10 @@ def recogniser_name() -> str:
 
 @lru_cache
 def _decoder(language_model: str) -> Decoder:
-    from pocketsphinx import Decoder
+    try:
+        from pocketsphinx import Decoder
+    except ImportError as exc:  # a development dependency: production transcribes with OpenAI
+        raise AIUnavailable("Offline speech-to-text needs pocketsphinx (requirements-dev.txt); configure the OpenAI provider.") from exc
 
     extra = {"lm": speech_corpus.language_model_path()} if language_model == "domain" else {}
     return Decoder(samprate=TARGET_RATE, loglevel="FATAL", bestpath=True, **extra)  # bestpath gives word posteriors
