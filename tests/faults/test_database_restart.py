@@ -193,3 +193,17 @@ def test_pooled_connections_the_server_closed_are_replaced_before_any_work(app_e
     for _ in range(4):
         with service_transaction() as conn:
             assert conn.execute("select pg_backend_pid() as pid").fetchone()["pid"] not in pids
+
+
+def test_a_pipelined_call_on_pooled_connections_the_server_closed_takes_fresh_ones(app_env, admin_conn):
+    """The same for the hot paths' one-round-trip calls (db.round_trip): the server's goodbye is
+    seen on the idle socket before anything is sent, so no statement goes into a dead connection."""
+    from shared.db import get_pool, round_trip, service_transaction
+
+    with service_transaction() as first, service_transaction() as second, service_transaction() as third:
+        pids = {conn.execute("select pg_backend_pid() as pid").fetchone()["pid"] for conn in (first, second, third)}
+    assert get_pool().get_stats()["pool_available"] == 3
+    admin_conn.execute("select pg_terminate_backend(pid, 5000) from unnest(%s::int[]) as pid", [list(pids)])  # waits until they are gone
+    for _ in range(4):
+        [[row]] = round_trip([("select pg_backend_pid() as pid", [])])
+        assert row["pid"] not in pids
