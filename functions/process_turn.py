@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from shared.auth import Candidate
+from shared.auth import CandidateCheckedInRead
 from shared.errors import (
     AIFailed,
     AITimeout,
@@ -23,7 +23,7 @@ app = create_app()
 
 @app.post("/<interview_id>")
 @raises(NotFound, Conflict, InterviewNotActive, AudioInvalid, TranscriptionFailed, PayloadTooLarge, AIUnavailable, AIFailed, AITimeout)
-def process(interview_id: UUID, request: TurnRequest, caller: Candidate) -> Envelope[TurnResult]:
+def process(interview_id: UUID, request: TurnRequest, caller: CandidateCheckedInRead) -> Envelope[TurnResult]:
     """Answer the outstanding question by text or speech; returns the next question, or done.
 
     A repeated `client_turn_id` returns the first result (`replayed: true`); of two simultaneous

@@ -15,7 +15,10 @@ with the bearer scheme and its 401/403 answers.
 A token can be an hour old, so authority does not come from it alone: for staff routes and for
 every state-changing request the caller's state is read from the database (`access.caller_state()`):
 the token's session must still exist (logout, a role change or deactivation end it) and staff
-power is the active `recruiters` row's role and organization.
+power is the active `recruiters` row's role and organization. The hot candidate paths (a turn, a
+start) declare `CandidateCheckedInRead` instead: their service reads `access.caller_state()` in
+the same round trip as everything else it reads and refuses an ended session with
+`confirm_session`, rather than paying a transaction of its own (four round trips) first.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ ASYMMETRIC_ALGORITHMS = ("ES256", "RS256")
 LEEWAY_SECONDS = 30
 CALLER_CONTEXT_KEY = "caller"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SESSION_ENDED = "The session has ended; sign in again."
 
 
 @dataclass(frozen=True)
@@ -124,7 +128,7 @@ def checked_in_database(caller: Caller) -> Caller:
     with user_transaction(caller.claims) as conn:
         state = one(conn.execute("select session_active, staff_role, organization_id from access.caller_state()"))
     if not state["session_active"]:
-        raise Unauthorized("The session has ended; sign in again.")
+        raise Unauthorized(SESSION_ENDED)
     if caller.role == roles.CANDIDATE:
         role = roles.CANDIDATE
     elif state["staff_role"] is None:
@@ -163,6 +167,28 @@ def _with_roles(accepted: frozenset[str], message: str) -> Callable[..., Caller]
 authenticated.caller_roles = None  # type: ignore[attr-defined]  # any role
 
 
+def _candidate_checked_in_read(request: Request) -> Caller:
+    """Dependency of the hot candidate paths: the verified candidate, whose session the service
+    checks inside its own first database read (`confirm_session`). Staff tokens take the usual
+    path (checked in the database, then refused)."""
+    caller = caller_from_token(bearer_token(request.headers))
+    if caller.role != roles.CANDIDATE:
+        caller = checked_in_database(caller)
+    if caller.role not in roles.CANDIDATES:
+        raise Forbidden("Only candidates can do this.")
+    request.context[CALLER_CONTEXT_KEY] = caller
+    return caller
+
+
+_candidate_checked_in_read.caller_roles = roles.CANDIDATES  # type: ignore[attr-defined]  # read by the OpenAPI builder
+
+
+def confirm_session(caller: Caller, session_active: bool) -> None:
+    """Refuse a caller whose session ended (read by the service with `access.caller_state()`)."""
+    if not session_active and not caller.checked_in_database:
+        raise Unauthorized(SESSION_ENDED)
+
+
 def maybe_authenticated(request: Request) -> Caller | None:
     """Dependency of public routes that show more to a signed-in caller: the verified caller when
     the request carries a bearer token (an invalid one is still a 401), otherwise None."""
@@ -174,6 +200,7 @@ def maybe_authenticated(request: Request) -> Caller | None:
 AnyCaller = Annotated[Caller, Depends(authenticated)]
 MaybeCaller = Annotated[Caller | None, Depends(maybe_authenticated)]
 Candidate = Annotated[Caller, Depends(_with_roles(roles.CANDIDATES, "Only candidates can do this."))]
+CandidateCheckedInRead = Annotated[Caller, Depends(_candidate_checked_in_read)]
 Staff = Annotated[Caller, Depends(_with_roles(roles.STAFF, "Only recruiters can do this."))]
 Manager = Annotated[Caller, Depends(_with_roles(roles.CAN_MANAGE, "Only recruiters and admins can do this."))]
 Admin = Annotated[Caller, Depends(_with_roles(roles.ADMIN, "Only admins can do this."))]

@@ -1,7 +1,11 @@
 """Interview, session and message rows: what starting an interview needs and writes, the visible
 interview and its engine state, message pages and the transcript, staff's views (a candidate's
 interviews, recent completions, the answer-by-answer review), a turn's reads and its one write
-transaction, usage accounting, completion and the inactivity sweep."""
+transaction, usage accounting, completion and the inactivity sweep.
+
+A text turn is two network round trips (`read_turn`, then `record_turn`): everything it reads in
+one pipelined call under the caller's RLS, everything it writes in one call of
+`private.record_turn`."""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from shared import db
 from shared.ai.models import GeneratedQuestion, RoleType
 from shared.db import Connection, one
 from shared.models.interviews import Answer, InterviewMode, InterviewStatus, InterviewSummary, Message
@@ -179,20 +184,24 @@ def add_usage(conn: Connection, interview_id: str, usage: Usage) -> None:
     )
 
 
-def insert_question(
-    conn: Connection, interview_id: str, session_id: str | None, sequence_number: int, question: GeneratedQuestion, audio_path: str | None
-) -> Message:
-    metadata = {
+def question_metadata(question: GeneratedQuestion) -> dict[str, Any]:
+    """What a question message records of the generated question (candidate-readable)."""
+    return {
         "question_id": question.question_id,
         "topic": question.topic,
         "phase": question.phase,
         "difficulty": question.difficulty,
         "is_follow_up": question.is_follow_up,
     }
+
+
+def insert_question(
+    conn: Connection, interview_id: str, session_id: str | None, sequence_number: int, question: GeneratedQuestion, audio_path: str | None
+) -> Message:
     cursor = conn.execute(
         "insert into public.interview_messages (interview_id, session_id, sequence_number, message_type, content_text, content_audio_url, metadata)"
         f" values (%s, %s, %s, 'ai_question', %s, %s, %s) returning {MESSAGE_COLUMNS}",
-        [interview_id, session_id, sequence_number, question.text, audio_path, json.dumps(metadata)],
+        [interview_id, session_id, sequence_number, question.text, audio_path, json.dumps(question_metadata(question))],
     )
     return Message.model_validate(one(cursor))
 
@@ -431,23 +440,6 @@ def newest_two(conn: Connection, interview_id: str) -> list[RecentMessage]:
     return [RecentMessage(**row) for row in rows]
 
 
-def answer_of_turn(conn: Connection, interview_id: str, client_turn_id: str) -> Answer | None:
-    """The answer recorded for a client_turn_id, if any."""
-    row = conn.execute(
-        "select id, sequence_number, content_text from public.interview_messages where interview_id = %s and client_turn_id = %s",
-        [interview_id, client_turn_id],
-    ).fetchone()
-    return Answer(id=row["id"], sequence_number=row["sequence_number"], text=row["content_text"]) if row else None
-
-
-def question_at(conn: Connection, interview_id: str, sequence_number: int) -> Message | None:
-    row = conn.execute(
-        f"select {MESSAGE_COLUMNS} from public.interview_messages where interview_id = %s and sequence_number = %s and message_type = 'ai_question'",
-        [interview_id, sequence_number],
-    ).fetchone()
-    return Message.model_validate(row) if row else None
-
-
 def lock_session(conn: Connection, session_id: str | None) -> None:
     """Lock the session row: it serialises the writers of an interview's turns."""
     conn.execute("select 1 from public.interview_sessions where id = %s for update", [session_id])
@@ -524,3 +516,202 @@ def save_session(
 
 def touch(conn: Connection, interview_id: str) -> None:
     conn.execute("update public.interviews set last_activity_at = now() where id = %s", [interview_id])
+
+
+# A turn in two round trips
+
+
+@dataclass(frozen=True)
+class TurnReplay:
+    """The first result of a repeated client_turn_id: its answer and the question that followed."""
+
+    answer: Answer
+    question: Message | None
+
+
+@dataclass(frozen=True)
+class TurnRead:
+    """Everything a turn reads, in one round trip: whether the caller's session is live, the
+    interview if the caller sees it, and only when it is theirs the engine's session, the last
+    message (the outstanding question), the message before it, and the first result of a
+    repeated client_turn_id."""
+
+    session_active: bool
+    interview: TurnInterview | None
+    session: Session
+    last: RecentMessage | None
+    previous: RecentMessage | None
+    replay: TurnReplay | None
+
+
+RECENT_COLUMNS = ("id", "sequence_number", "message_type", "content_text", "created_at")
+
+# As the caller, under RLS: the interview if they see it, with their session's liveness
+# (access.caller_state) and the database time the request was received.
+TURN_READ_SQL = (
+    "select c.session_active, i.id, i.candidate_id, i.status, i.role_type, i.mode, i.total_tokens_used, i.token_budget, now() as received_at"
+    " from access.caller_state() c left join public.interviews i on i.id = %(interview)s"
+)
+# The engine's state is not candidate-readable (F6): the transaction continues as the service
+# only when the interview is the caller's (as db.become_service does after an RLS check), and
+# what follows is read only then: the session, the last two messages and the replay.
+TURN_SWITCH_SQL = (
+    "select set_config('role', 'service_role', true) from public.interviews i where i.id = %(interview)s and i.candidate_id = (select auth.uid())"
+)
+TURN_ENGINE_SQL = f"""
+select s.id as session_id, s.progression_state, s.conversation_memory,
+       {", ".join(f"l.{c} as last_{c}" for c in RECENT_COLUMNS)},
+       {", ".join(f"p.{c} as previous_{c}" for c in RECENT_COLUMNS)},
+       r.id as replay_id, r.sequence_number as replay_sequence_number, r.content_text as replay_text, r.question as replay_question
+  from (select 1) one
+  left join public.interview_sessions s on s.interview_id = %(interview)s
+  left join lateral (select m.id, m.sequence_number, m.message_type, m.content_text, m.created_at from public.interview_messages m
+                      where m.interview_id = %(interview)s order by m.sequence_number desc limit 1) l on true
+  left join lateral (select m.id, m.sequence_number, m.message_type, m.content_text, m.created_at from public.interview_messages m
+                      where m.interview_id = %(interview)s and m.sequence_number = l.sequence_number - 1) p on true
+  left join lateral (select a.id, a.sequence_number, a.content_text,
+                            (select to_jsonb(q) from (select {MESSAGE_COLUMNS} from public.interview_messages q
+                                                       where q.interview_id = %(interview)s and q.sequence_number = a.sequence_number + 1
+                                                         and q.message_type = 'ai_question') q) as question
+                       from public.interview_messages a where a.interview_id = %(interview)s and a.client_turn_id = %(turn)s) r on true
+ where current_user = 'service_role'
+"""
+
+
+def read_turn(claims: dict[str, Any], interview_id: str, client_turn_id: str | None) -> TurnRead:
+    """What a turn starts from, read in one round trip as the caller (RLS decides what they see)."""
+    params = {"interview": interview_id, "turn": client_turn_id}
+    _, (row,), _, engine = db.round_trip([db.as_user(claims), (TURN_READ_SQL, params), (TURN_SWITCH_SQL, params), (TURN_ENGINE_SQL, params)])
+    interview = None
+    if row["id"] is not None:
+        interview = TurnInterview(**{key: row[key] for key in TurnInterview.__dataclass_fields__})
+    if not engine:
+        return TurnRead(session_active=bool(row["session_active"]), interview=interview, session=NO_SESSION, last=None, previous=None, replay=None)
+    found = engine[0]
+    replay = None
+    if found["replay_id"] is not None:
+        question = Message.model_validate(found["replay_question"]) if found["replay_question"] is not None else None
+        replay = TurnReplay(Answer(id=found["replay_id"], sequence_number=found["replay_sequence_number"], text=found["replay_text"]), question)
+    session = NO_SESSION
+    if found["session_id"] is not None:
+        session = Session(id=str(found["session_id"]), progression_state=found["progression_state"], conversation_memory=found["conversation_memory"])
+    return TurnRead(
+        session_active=bool(row["session_active"]),
+        interview=interview,
+        session=session,
+        last=_recent(found, "last_"),
+        previous=_recent(found, "previous_"),
+        replay=replay,
+    )
+
+
+def _recent(row: dict[str, Any], prefix: str) -> RecentMessage | None:
+    if row[f"{prefix}id"] is None:
+        return None
+    return RecentMessage(**{column: row[prefix + column] for column in RECENT_COLUMNS})
+
+
+@dataclass(frozen=True)
+class StepRows:
+    """What one step of the engine writes: the arguments of private.record_turn."""
+
+    question_sequence: int
+    client_turn_id: str | None
+    answer_text: str
+    answer_audio_path: str | None
+    answer_audio_seconds: float | None
+    answer_audio_metadata: dict[str, Any] | None
+    response_time_seconds: float | None
+    answer_metadata: dict[str, Any]
+    evaluation: str
+    question: GeneratedQuestion | None
+    question_audio_path: str | None
+    progression_state: str
+    difficulty_level: str
+    questions_asked: int
+    skill_boundaries: dict[str, Any]
+    conversation_memory: list[dict[str, Any]]
+    usage: Usage
+    end_reason: str | None
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What private.record_turn did: applied (the answer and the next question), replayed (the
+    first result of the same client_turn_id, with the engine state), conflict (another answer
+    applied first), not_active, or not_found (not the caller's interview)."""
+
+    outcome: str
+    answer: Answer | None = None
+    question: Message | None = None
+    progression_state: dict[str, Any] | None = None
+
+
+RECORD_TURN_SQL = """
+select private.record_turn(
+  p_interview_id => %(interview_id)s::uuid, p_question_sequence => %(question_sequence)s::integer,
+  p_client_turn_id => %(client_turn_id)s::text, p_answer_text => %(answer_text)s::text,
+  p_answer_audio_path => %(answer_audio_path)s::text, p_answer_audio_seconds => %(answer_audio_seconds)s::numeric,
+  p_answer_audio_metadata => %(answer_audio_metadata)s::jsonb, p_response_time_seconds => %(response_time_seconds)s::numeric,
+  p_answer_metadata => %(answer_metadata)s::jsonb, p_evaluation => %(evaluation)s::jsonb,
+  p_question_text => %(question_text)s::text, p_question_audio_path => %(question_audio_path)s::text,
+  p_question_metadata => %(question_metadata)s::jsonb, p_progression_state => %(progression_state)s::jsonb,
+  p_difficulty_level => %(difficulty_level)s::text, p_questions_asked => %(questions_asked)s::integer,
+  p_skill_boundaries => %(skill_boundaries)s::jsonb, p_conversation_memory => %(conversation_memory)s::jsonb,
+  p_tokens => %(tokens)s::integer, p_cost_usd => %(cost_usd)s::numeric,
+  p_speech_tokens => %(speech_tokens)s::integer, p_speech_cost_usd => %(speech_cost_usd)s::numeric,
+  p_model => %(model)s::text, p_end_reason => %(end_reason)s::text) as recorded
+"""
+
+
+def _record_params(interview_id: str, step: StepRows) -> dict[str, Any]:
+    question = step.question
+    return {
+        "interview_id": interview_id,
+        "question_sequence": step.question_sequence,
+        "client_turn_id": step.client_turn_id,
+        "answer_text": step.answer_text,
+        "answer_audio_path": step.answer_audio_path,
+        "answer_audio_seconds": step.answer_audio_seconds,
+        "answer_audio_metadata": json.dumps(step.answer_audio_metadata) if step.answer_audio_metadata is not None else None,
+        "response_time_seconds": step.response_time_seconds,
+        "answer_metadata": json.dumps(step.answer_metadata),
+        "evaluation": step.evaluation,
+        "question_text": question.text if question else None,
+        "question_audio_path": step.question_audio_path,
+        "question_metadata": json.dumps(question_metadata(question)) if question else None,
+        "progression_state": step.progression_state,
+        "difficulty_level": step.difficulty_level,
+        "questions_asked": step.questions_asked,
+        "skill_boundaries": json.dumps(step.skill_boundaries),
+        "conversation_memory": json.dumps(step.conversation_memory),
+        "tokens": step.usage.tokens,
+        "cost_usd": step.usage.cost_usd,
+        "speech_tokens": step.usage.speech_tokens,
+        "speech_cost_usd": step.usage.speech_cost_usd,
+        "model": step.usage.model,
+        "end_reason": step.end_reason,
+    }
+
+
+def _recorded(result: dict[str, Any]) -> Recorded:
+    answer = result.get("answer")
+    question = result.get("question")
+    return Recorded(
+        outcome=result["outcome"],
+        answer=Answer.model_validate(answer) if answer else None,
+        question=Message.model_validate(question) if question else None,
+        progression_state=result.get("progression_state"),
+    )
+
+
+def record_turn(claims: dict[str, Any], interview_id: str, step: StepRows) -> Recorded:
+    """Write a turn in one round trip on behalf of the caller (private.record_turn checks that the
+    interview is theirs from their claims)."""
+    _, (row,) = db.round_trip([db.on_behalf_of(claims), (RECORD_TURN_SQL, _record_params(interview_id, step))])
+    return _recorded(row["recorded"])
+
+
+def record_step(conn: Connection, interview_id: str, step: StepRows) -> Recorded:
+    """Write a step in the caller's own service transaction (the realtime relay's)."""
+    return _recorded(one(conn.execute(RECORD_TURN_SQL, _record_params(interview_id, step)))["recorded"])

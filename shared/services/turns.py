@@ -1,7 +1,11 @@
 """One interview turn: the candidate's answer (text or speech) is evaluated, the progressive plan
-advances and the next question is generated; the answer, the question and the session state are
-written in one transaction. A repeated client_turn_id returns the first result, and of two
-simultaneous answers to the same question only one applies (the session row is the arbiter)."""
+advances and the next question is generated. A text turn is two database round trips: one
+pipelined read as the caller (their session, the interview under RLS, the outstanding question,
+the replay of a repeated client_turn_id, and the engine's state once the interview is shown to be
+theirs), and one call of private.record_turn that writes the answer, the question, the session
+state, usage and completion in one transaction. A repeated client_turn_id returns the first
+result, and of two simultaneous answers to the same question only one applies (the session row
+is the arbiter, inside private.record_turn)."""
 
 from __future__ import annotations
 
@@ -11,8 +15,8 @@ from typing import Any
 
 from shared.ai.base import get_provider
 from shared.ai.models import AIUsage, AnswerEvaluation, GeneratedQuestion, RoleType
-from shared.auth import Caller
-from shared.db import Connection, become_service, service_transaction, user_transaction
+from shared.auth import Caller, confirm_session
+from shared.db import Connection
 from shared.errors import Conflict, Forbidden, InterviewNotActive, NotFound
 from shared.models.interviews import Answer, Message, TurnRequest, TurnResult
 from shared.repositories import interviews as rows
@@ -25,50 +29,11 @@ SPOKEN_MODES = ("voice", "realtime")  # a realtime interview answered turn by tu
 REPEAT_WINDOW = timedelta(seconds=5)  # an identical, unidentified answer this soon after the previous one is a resubmission
 
 
-@dataclass(frozen=True)
-class Loaded:
-    """What a turn starts from: the interview, its session, the last message (the outstanding
-    question), the answer before it, and for a repeated client_turn_id the first result."""
-
-    interview: rows.TurnInterview
-    session: rows.Session
-    last: rows.RecentMessage | None
-    previous_answer: rows.RecentMessage | None
-    replay: TurnResult | None
-
-
-def _load(caller: Caller, interview_id: str, client_turn_id: str | None) -> Loaded:
-    """The interview, its session, the last message and, for a repeated client_turn_id, the first result."""
-    with user_transaction(caller.claims) as conn:
-        interview = rows.for_turn(conn, interview_id)
-        if interview is None:
-            raise NotFound("The interview was not found.")
-        if str(interview.candidate_id) != caller.user_id:
-            raise Forbidden("Only the candidate answers their interview.")
-        # The caller owns this interview; the engine's state is not candidate-readable (F6), so
-        # the rest of the load runs as the service in the same transaction.
-        become_service(conn)
-        session = rows.session_of(conn, interview_id) or rows.NO_SESSION
-        newest = rows.newest_two(conn, interview_id)
-        return Loaded(
-            interview=interview,
-            session=session,
-            last=newest[0] if newest else None,
-            previous_answer=newest[1] if len(newest) > 1 and newest[1].message_type == "candidate_response" else None,
-            replay=_replay(conn, interview_id, client_turn_id) if client_turn_id else None,
-        )
-
-
-def _replay(conn: Connection, interview_id: str, client_turn_id: str) -> TurnResult | None:
-    answer = rows.answer_of_turn(conn, interview_id, client_turn_id)
-    if answer is None:
-        return None
-    question = rows.question_at(conn, interview_id, answer.sequence_number + 1)
-    state = SessionState.load(rows.progression_state(conn, interview_id))
+def _replayed(answer: Answer, question: Message | None, progression_state: dict[str, Any] | None) -> TurnResult:
     return TurnResult(
         answer=answer,
         question=question_payload(question),
-        progress=progress(state),
+        progress=progress(SessionState.load(progression_state)),
         done=question is None,
         replayed=True,
     )
@@ -93,10 +58,15 @@ def process_turn(caller: Caller, interview_id: str, request: TurnRequest, arrive
     question outstanding when the request arrived (`arrived_at`, the function URL's request
     time), so a request that waited while another answer applied is refused instead of
     answering the next question with text written for the previous one."""
-    loaded = _load(caller, interview_id, request.client_turn_id)
-    if loaded.replay is not None:
-        return loaded.replay
-    interview, session, last = loaded.interview, loaded.session, loaded.last
+    read = rows.read_turn(caller.claims, interview_id, request.client_turn_id)
+    confirm_session(caller, read.session_active)
+    interview, session, last = read.interview, read.session, read.last
+    if interview is None:
+        raise NotFound("The interview was not found.")
+    if str(interview.candidate_id) != caller.user_id:
+        raise Forbidden("Only the candidate answers their interview.")
+    if read.replay is not None:
+        return _replayed(read.replay.answer, read.replay.question, session.progression_state)
     if interview.status != "in_progress":
         raise InterviewNotActive()
     if last is None or last.message_type != "ai_question":
@@ -120,45 +90,45 @@ def process_turn(caller: Caller, interview_id: str, request: TurnRequest, arrive
         heard = interview_audio.transcribe_answer(data, fmt, path)
         usages.append(heard.usage)
         answer_text = heard.text
-    _refuse_repeated_submission(loaded.previous_answer, answer_text, request, arrived_at or interview.received_at)
+    previous_answer = read.previous if read.previous is not None and read.previous.message_type == "candidate_response" else None
+    _refuse_repeated_submission(previous_answer, answer_text, request, arrived_at or interview.received_at)
     response_seconds = max(0.0, ((arrived_at or interview.received_at) - last.created_at).total_seconds())
 
     step = evaluate_and_plan(
         state, interview.role_type, answer_text, tokens_used=interview.total_tokens_used, token_budget=interview.token_budget, usages=usages
     )
-    answer_sequence = last.sequence_number + 1
     spoken = None
     if step.next_state.current_question is not None and interview.mode in SPOKEN_MODES:
-        spoken = interview_audio.speak_question(caller.user_id, interview_id, answer_sequence + 1, step.next_state.current_question.text)
+        spoken = interview_audio.speak_question(caller.user_id, interview_id, last.sequence_number + 2, step.next_state.current_question.text)
         if spoken:
             step.usages.append(spoken.usage)
 
-    with service_transaction() as conn:
-        # The session row serialises writers; a new last message means another turn applied first.
-        rows.lock_session(conn, session.id)
-        if rows.last_sequence(conn, interview_id) != last.sequence_number:
-            replay = _replay(conn, interview_id, request.client_turn_id) if request.client_turn_id else None
-            if replay:
-                return replay
-            raise Conflict("Another answer to this question was recorded first.")
-        if rows.lock_status(conn, interview_id) != "in_progress":
-            raise InterviewNotActive()
-        answer, next_message = write_step(
-            conn,
-            interview_id=interview_id,
-            session=session,
-            answer_sequence=answer_sequence,
-            step=step,
+    recorded = rows.record_turn(
+        caller.claims,
+        interview_id,
+        step_rows(
+            step,
+            session,
+            question_sequence=last.sequence_number,
             answer_text=answer_text,
             source="text" if heard is None else "audio",
             response_time_seconds=response_seconds,
             client_turn_id=request.client_turn_id,
             heard=heard,
             question_audio_path=spoken.path if spoken else None,
-        )
+        ),
+    )
+    if recorded.outcome == "replayed" and recorded.answer is not None:
+        return _replayed(recorded.answer, recorded.question, recorded.progression_state)
+    if recorded.outcome == "conflict":
+        raise Conflict("Another answer to this question was recorded first.")
+    if recorded.outcome == "not_active":
+        raise InterviewNotActive()
+    if recorded.outcome != "applied" or recorded.answer is None:
+        raise NotFound("The interview was not found.")
     return TurnResult(
-        answer=answer,
-        question=question_payload(next_message, spoken.url if spoken else None),
+        answer=recorded.answer,
+        question=question_payload(recorded.question, spoken.url if spoken else None),
         progress=progress(step.next_state),
         done=step.decision.done,
         end_reason=step.decision.end_reason,
@@ -237,42 +207,65 @@ def write_step(
 ) -> tuple[Answer, Message | None]:
     """Write a step in the caller's transaction, which holds the session lock and has checked the
     last message: the answer with its evaluation, the next question, the session state, usage,
-    and the completion when the plan ended. Returns the answer and the next question's message."""
+    and the completion when the plan ended (private.record_turn, as process-turn writes). Returns
+    the answer and the next question's message."""
+    recorded = rows.record_step(
+        conn,
+        interview_id,
+        step_rows(
+            step,
+            session,
+            question_sequence=answer_sequence - 1,
+            answer_text=answer_text,
+            source=source,
+            response_time_seconds=response_time_seconds,
+            client_turn_id=client_turn_id,
+            heard=heard,
+            question_audio_path=question_audio_path,
+            metadata=metadata,
+        ),
+    )
+    if recorded.outcome != "applied" or recorded.answer is None:
+        raise Conflict("Another answer to this question was recorded first.")
+    return recorded.answer, recorded.question
+
+
+def step_rows(
+    step: Step,
+    session: rows.Session,
+    *,
+    question_sequence: int,
+    answer_text: str,
+    source: str,
+    response_time_seconds: float | None,
+    client_turn_id: str | None = None,
+    heard: interview_audio.HeardAnswer | None = None,
+    question_audio_path: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> rows.StepRows:
+    """What a step writes, answering the question at `question_sequence`."""
     question = step.question
-    answer = rows.insert_answer(
-        conn,
-        interview_id=interview_id,
-        session_id=session.id,
-        sequence_number=answer_sequence,
-        text=answer_text,
-        audio_path=heard.path if heard else None,
-        audio_duration_seconds=heard.duration_seconds if heard else None,
-        audio_metadata=heard.metadata if heard else None,
-        response_time_seconds=round(response_time_seconds, 3) if response_time_seconds is not None else None,
+    next_question = step.next_state.current_question
+    return rows.StepRows(
+        question_sequence=question_sequence,
         client_turn_id=client_turn_id,
-        metadata={"question_id": question.question_id, "topic": question.topic, "phase": question.phase, "source": source, **(metadata or {})},
+        answer_text=answer_text,
+        answer_audio_path=heard.path if heard else None,
+        answer_audio_seconds=heard.duration_seconds if heard else None,
+        answer_audio_metadata=heard.metadata if heard else None,
+        response_time_seconds=round(response_time_seconds, 3) if response_time_seconds is not None else None,
+        answer_metadata={"question_id": question.question_id, "topic": question.topic, "phase": question.phase, "source": source, **(metadata or {})},
         evaluation=step.evaluation.model_dump_json(),  # staff-only column (F6): candidates read metadata, never this
-    )
-    next_message = None
-    if step.next_state.current_question is not None:
-        next_message = rows.insert_question(
-            conn, interview_id, session.id, answer_sequence + 1, step.next_state.current_question, question_audio_path
-        )
-    memory = remember(
-        session.conversation_memory or [],
-        {"question_id": question.question_id, "topic": question.topic, "phase": question.phase, "score": step.evaluation.score},
-    )
-    rows.save_session(
-        conn,
-        session.id,
+        question=next_question,
+        question_audio_path=question_audio_path if next_question is not None else None,
         progression_state=step.next_state.model_dump_json(),
         difficulty_level=step.next_state.progression.phase,
         questions_asked=step.next_state.progression.questions_asked,
         skill_boundaries=skill_boundaries(step.next_state.progression),
-        conversation_memory=memory,
+        conversation_memory=remember(
+            session.conversation_memory or [],
+            {"question_id": question.question_id, "topic": question.topic, "phase": question.phase, "score": step.evaluation.score},
+        ),
+        usage=usage_totals(step.usages),
+        end_reason=(step.decision.end_reason or "plan_complete") if step.decision.done else None,
     )
-    rows.touch(conn, interview_id)
-    rows.add_usage(conn, interview_id, usage_totals(step.usages))
-    if step.decision.done:
-        rows.finish(conn, interview_id, step.decision.end_reason or "plan_complete")
-    return answer, next_message
