@@ -228,16 +228,6 @@ def scheduled_of_application(conn: Connection, application_id: str, candidate_id
     )
 
 
-def resume_skills(conn: Connection, candidate_id: str, resume_id: str | None) -> ResumeSkills | None:
-    """The candidate's resume `resume_id`, or their active one when None, with its parsed skills."""
-    resume_filter = "id = %s" if resume_id else "is_active"
-    params = [resume_id] if resume_id else []
-    row = conn.execute(f"select id, parsed_data from public.resumes where candidate_id = %s and {resume_filter}", [candidate_id, *params]).fetchone()
-    if row is None:
-        return None
-    return ResumeSkills(id=str(row["id"]), skills=list((row["parsed_data"] or {}).get("skills") or []))
-
-
 def start_scheduled(conn: Connection, interview_id: str, mode: str, role_type: str, token_budget: int) -> InterviewSummary | None:
     """Start a scheduled interview; None when it is no longer scheduled."""
     row = conn.execute(
@@ -248,27 +238,6 @@ def start_scheduled(conn: Connection, interview_id: str, mode: str, role_type: s
     return InterviewSummary.model_validate(row) if row else None
 
 
-def create_started(
-    conn: Connection,
-    interview_id: str,
-    candidate_id: str,
-    resume_id: str | None,
-    role_type: str,
-    mode: str,
-    token_budget: int,
-    *,
-    application_id: str | None = None,
-    job_posting_id: str | None = None,
-) -> InterviewSummary:
-    """A new interview, in progress; linked to an application and its posting when it restarts one."""
-    cursor = conn.execute(
-        "insert into public.interviews (id, candidate_id, resume_id, role_type, mode, status, started_at, last_activity_at, token_budget,"
-        " application_id, job_posting_id) values (%s, %s, %s, %s, %s, 'in_progress', now(), now(), %s, %s, %s) returning id, status, role_type, mode",
-        [interview_id, candidate_id, resume_id, role_type, mode, token_budget, application_id, job_posting_id],
-    )
-    return InterviewSummary.model_validate(one(cursor))
-
-
 def create_session(conn: Connection, interview_id: str, difficulty_level: str, progression_state: str) -> str:
     """The session of a new interview with one question asked; its id."""
     cursor = conn.execute(
@@ -277,6 +246,182 @@ def create_session(conn: Connection, interview_id: str, difficulty_level: str, p
         [interview_id, difficulty_level, progression_state],
     )
     return str(one(cursor)["id"])
+
+
+@dataclass(frozen=True)
+class StartRead:
+    """Everything a start reads, in one round trip: whether the caller's session is live, the
+    rate limit's answer (counted only for a live session), the caller's application's scheduled
+    interview and, read as the service once the application is shown to be theirs, its state;
+    the resume the questions should know (the application's, the one asked for, or the active
+    one) with its skills, and the role type those skills map to."""
+
+    session_active: bool
+    allowed: bool
+    retry_after_seconds: int
+    scheduled: ScheduledInterview | None
+    application: ApplicationStartState | None
+    resume: ResumeSkills | None
+    role_for_skills: RoleType | None
+
+
+@dataclass(frozen=True)
+class ApplicationStartState:
+    """An application's status and whether its posting still takes interviews."""
+
+    application_status: str
+    job_posting_id: str
+    posting_open: bool
+
+
+# As the service on the caller's behalf: their session and, for a live one, the rate limit's hit.
+START_LIMIT_SQL = (
+    "select c.session_active, case when c.session_active then"
+    " (select to_jsonb(h) from private.hit_rate_limit(%(action)s, %(subject)s, %(limit)s, %(window)s) h) end as rate"
+    " from access.caller_state() c"
+)
+# Then as the caller, under RLS: their application's interview and the resume.
+START_READ_SQL = """
+select s.id as scheduled_id, s.status as scheduled_status, s.role_type as scheduled_role_type, s.resume_id as scheduled_resume_id,
+       s.title as job_title, s.tech_stack as job_stack, r.id as resume_id, r.skills,
+       access.role_type_for_skills(coalesce(r.skills, '{}')) as role_for_skills
+  from (select 1) one
+  left join lateral (select i.id, i.status, i.role_type, i.resume_id, p.title, p.tech_stack from public.applications a
+                       join public.interviews i on i.id = a.interview_id left join public.job_postings p on p.id = a.job_posting_id
+                      where a.id = %(application)s and a.candidate_id = (select auth.uid())) s on true
+  left join lateral (select r.id, case when jsonb_typeof(r.parsed_data -> 'skills') = 'array'
+                                       then array(select jsonb_array_elements_text(r.parsed_data -> 'skills')) end as skills
+                       from public.resumes r
+                      where r.candidate_id = (select auth.uid())
+                        and case when coalesce(s.resume_id, %(resume)s) is null then r.is_active else r.id = coalesce(s.resume_id, %(resume)s) end
+                      limit 1) r on true
+"""
+# The application's posting may be hidden from the candidate now: its state is read as the
+# service, only once the application is shown to be theirs.
+START_SWITCH_SQL = (
+    "select set_config('role', 'service_role', true) from public.applications a where a.id = %(application)s and a.candidate_id = (select auth.uid())"
+)
+START_STATE_SQL = (
+    "select a.status, a.job_posting_id, (p.status = 'active' and not p.is_cancelled) as posting_open"
+    " from public.applications a join public.job_postings p on p.id = a.job_posting_id"
+    " where a.id = %(application)s and current_user = 'service_role'"
+)
+
+
+def read_start(claims: dict[str, Any], *, application_id: str | None, resume_id: str | None, limit: tuple[str, str, int, int]) -> StartRead:
+    """What a start needs, read in one round trip as the caller (RLS decides what they see), with
+    the rate limit `limit` (action, subject, limit, window in seconds) counted in it."""
+    action, subject, most, window = limit
+    params = {"action": action, "subject": subject, "limit": most, "window": window, "application": application_id, "resume": resume_id}
+    statements: list[db.Statement] = [
+        db.on_behalf_of(claims),
+        (START_LIMIT_SQL, params),
+        ("select set_config('role', 'authenticated', true)", []),
+        (START_READ_SQL, params),
+    ]
+    if application_id is not None:
+        statements += [(START_SWITCH_SQL, params), (START_STATE_SQL, params)]
+    results = db.round_trip(statements)
+    limited, found = results[1][0], results[3][0]
+    rate = limited["rate"] or {}
+    scheduled = None
+    if found["scheduled_id"] is not None:
+        scheduled = ScheduledInterview(
+            id=str(found["scheduled_id"]),
+            status=found["scheduled_status"],
+            role_type=found["scheduled_role_type"],
+            resume_id=str(found["scheduled_resume_id"]) if found["scheduled_resume_id"] is not None else None,
+            job_title=found["job_title"],
+            job_stack=list(found["job_stack"] or []),
+        )
+    application = None
+    if application_id is not None and results[5]:
+        state = results[5][0]
+        application = ApplicationStartState(
+            application_status=state["status"], job_posting_id=str(state["job_posting_id"]), posting_open=bool(state["posting_open"])
+        )
+    resume = ResumeSkills(id=str(found["resume_id"]), skills=list(found["skills"] or [])) if found["resume_id"] is not None else None
+    return StartRead(
+        session_active=bool(limited["session_active"]),
+        allowed=bool(rate.get("allowed", True)),
+        retry_after_seconds=int(rate.get("retry_after_seconds") or 0),
+        scheduled=scheduled,
+        application=application,
+        resume=resume,
+        role_for_skills=found["role_for_skills"],
+    )
+
+
+@dataclass(frozen=True)
+class Started:
+    """What private.record_start did: started (the interview and its first question), or
+    conflict (the scheduled interview was started, or the abandoned one replaced, meanwhile)."""
+
+    outcome: str
+    interview: InterviewSummary | None = None
+    question: Message | None = None
+
+
+RECORD_START_SQL = """
+select private.record_start(
+  p_interview_id => %(interview_id)s::uuid, p_scheduled => %(scheduled)s::boolean, p_resume_id => %(resume_id)s::uuid,
+  p_role_type => %(role_type)s::text, p_mode => %(mode)s::text, p_token_budget => %(token_budget)s::integer,
+  p_application_id => %(application_id)s::uuid, p_abandoned_id => %(abandoned_id)s::uuid, p_job_posting_id => %(job_posting_id)s::uuid,
+  p_progression_state => %(progression_state)s::jsonb, p_difficulty_level => %(difficulty_level)s::text,
+  p_question_text => %(question_text)s::text, p_question_audio_path => %(question_audio_path)s::text,
+  p_question_metadata => %(question_metadata)s::jsonb,
+  p_tokens => %(tokens)s::integer, p_cost_usd => %(cost_usd)s::numeric, p_speech_tokens => %(speech_tokens)s::integer,
+  p_speech_cost_usd => %(speech_cost_usd)s::numeric, p_model => %(model)s::text) as started
+"""
+
+
+def record_start(
+    claims: dict[str, Any],
+    interview_id: str,
+    *,
+    scheduled: bool,
+    resume_id: str | None,
+    role_type: str,
+    mode: str,
+    token_budget: int,
+    restart: tuple[str, str, str] | None,
+    progression_state: str,
+    difficulty_level: str,
+    question: GeneratedQuestion,
+    question_audio_path: str | None,
+    usage: Usage,
+) -> Started:
+    """Start the caller's interview in one round trip on their behalf (private.record_start takes
+    the candidate from their claims). `restart` is (application, abandoned interview, posting)."""
+    application_id, abandoned_id, job_posting_id = restart or (None, None, None)
+    params = {
+        "interview_id": interview_id,
+        "scheduled": scheduled,
+        "resume_id": resume_id,
+        "role_type": role_type,
+        "mode": mode,
+        "token_budget": token_budget,
+        "application_id": application_id,
+        "abandoned_id": abandoned_id,
+        "job_posting_id": job_posting_id,
+        "progression_state": progression_state,
+        "difficulty_level": difficulty_level,
+        "question_text": question.text,
+        "question_audio_path": question_audio_path,
+        "question_metadata": json.dumps(question_metadata(question)),
+        "tokens": usage.tokens,
+        "cost_usd": usage.cost_usd,
+        "speech_tokens": usage.speech_tokens,
+        "speech_cost_usd": usage.speech_cost_usd,
+        "model": usage.model,
+    }
+    _, (row,) = db.round_trip([db.on_behalf_of(claims), (RECORD_START_SQL, params)])
+    started = row["started"]
+    if started["outcome"] != "started":
+        return Started(outcome=started["outcome"])
+    return Started(
+        outcome="started", interview=InterviewSummary.model_validate(started["interview"]), question=Message.model_validate(started["question"])
+    )
 
 
 # Reading
@@ -305,23 +450,79 @@ def newest_message(conn: Connection, interview_id: str) -> Message | None:
     return Message.model_validate(row) if row else None
 
 
-def messages_before(conn: Connection, interview_id: str, before: int | None, limit: int) -> list[Message]:
-    """Up to `limit` messages before sequence number `before` (all when None), newest first."""
-    rows = conn.execute(
-        f"select {MESSAGE_COLUMNS} from public.interview_messages where interview_id = %s and sequence_number < coalesce(%s, 2147483647)"
-        " order by sequence_number desc limit %s",
-        [interview_id, before, limit],
-    ).fetchall()
-    return [Message.model_validate(row) for row in rows]
+# The interview reads in one round trip each: the interview as the caller sees it under RLS
+# (the candidate, or staff of the candidate's organizations); the transaction then continues as
+# the service only if they see it (as db.become_service does), for the engine state, which is not
+# candidate-readable (F6), and for the interview's messages.
+FIND_SQL = (
+    "select i.id, i.candidate_id, i.status, i.role_type, i.mode, i.started_at, i.completed_at, i.duration_seconds, i.end_reason,"
+    " i.last_activity_at from public.interviews i where i.id = %(interview)s"
+)
+SWITCH_IF_VISIBLE_SQL = "select set_config('role', 'service_role', true) as visible from public.interviews i where i.id = %(interview)s"
+AS_SERVICE_ONLY = "current_user = 'service_role'"
 
 
-def transcript(conn: Connection, interview_id: str) -> list[TranscriptLine]:
-    rows = conn.execute(
-        "select sequence_number, message_type, content_text, response_time_seconds, audio_duration_seconds, created_at"
-        " from public.interview_messages where interview_id = %s order by sequence_number",
-        [interview_id],
-    ).fetchall()
-    return [TranscriptLine(**row) for row in rows]
+def status_view(claims: dict[str, Any], interview_id: str) -> tuple[Interview | None, dict[str, Any] | None, Message | None]:
+    """The interview if the caller sees it, with the engine's stored state and the newest message."""
+    params = {"interview": interview_id}
+    _, found, _, engine, newest = db.round_trip(
+        [
+            db.as_user(claims),
+            (FIND_SQL, params),
+            (SWITCH_IF_VISIBLE_SQL, params),
+            (f"select progression_state from public.interview_sessions where interview_id = %(interview)s and {AS_SERVICE_ONLY}", params),
+            (
+                f"select {MESSAGE_COLUMNS} from public.interview_messages where interview_id = %(interview)s and {AS_SERVICE_ONLY}"
+                " order by sequence_number desc limit 1",
+                params,
+            ),
+        ]
+    )
+    if not found:
+        return None, None, None
+    return (
+        Interview(**found[0]),
+        engine[0]["progression_state"] if engine else None,
+        Message.model_validate(newest[0]) if newest else None,
+    )
+
+
+def message_page(claims: dict[str, Any], interview_id: str, before: int | None, limit: int) -> list[Message] | None:
+    """Up to `limit` messages before sequence number `before` (all when None), newest first; None
+    when the caller does not see the interview."""
+    params = {"interview": interview_id, "before": before, "limit": limit}
+    _, visible, page = db.round_trip(
+        [
+            db.as_user(claims),
+            (SWITCH_IF_VISIBLE_SQL, params),
+            (
+                f"select {MESSAGE_COLUMNS} from public.interview_messages where interview_id = %(interview)s and {AS_SERVICE_ONLY}"
+                " and sequence_number < coalesce(%(before)s, 2147483647) order by sequence_number desc limit %(limit)s",
+                params,
+            ),
+        ]
+    )
+    return [Message.model_validate(row) for row in page] if visible else None
+
+
+def transcript_view(claims: dict[str, Any], interview_id: str) -> tuple[Interview | None, list[TranscriptLine]]:
+    """The interview if the caller sees it, and its conversation in order."""
+    params = {"interview": interview_id}
+    _, found, _, lines = db.round_trip(
+        [
+            db.as_user(claims),
+            (FIND_SQL, params),
+            (SWITCH_IF_VISIBLE_SQL, params),
+            (
+                "select sequence_number, message_type, content_text, response_time_seconds, audio_duration_seconds, created_at"
+                f" from public.interview_messages where interview_id = %(interview)s and {AS_SERVICE_ONLY} order by sequence_number",
+                params,
+            ),
+        ]
+    )
+    if not found:
+        return None, []
+    return Interview(**found[0]), [TranscriptLine(**row) for row in lines]
 
 
 def of_candidate(conn: Connection, candidate_id: str) -> list[StaffInterview]:

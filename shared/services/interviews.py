@@ -12,12 +12,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from shared import rate_limit
 from shared.ai.base import get_provider, realtime_unavailable_reason
 from shared.ai.models import AIUsage, RoleType
-from shared.auth import Caller
+from shared.auth import Caller, confirm_session
 from shared.db import Connection, become_service, service_transaction, user_transaction
-from shared.errors import Conflict, Forbidden, InterviewNotActive, JobNotOpen, NotFound, ValidationFailed
+from shared.errors import Conflict, Forbidden, InterviewNotActive, JobNotOpen, NotFound, RateLimited, ValidationFailed
 from shared.models.interviews import (
     Completion,
     InterviewMode,
@@ -101,39 +100,39 @@ class Restart:
     abandoned_id: str
 
 
-def _context(caller: Caller, request: StartRequest) -> StartContext:
-    """The scheduled interview of an application (if any) and what the questions should know.
+def _context(caller: Caller, request: StartRequest, limit: tuple[str, str, int, int]) -> StartContext:
+    """The scheduled interview of an application (if any) and what the questions should know,
+    read in one round trip with the caller's session check and the rate limit's hit.
     An application's interview starts only while its posting is open and the application waits
     for it; an abandoned one is restarted as a new interview of the same application."""
-    from shared.repositories import applications as application_rows
-
+    application_id = str(request.application_id) if request.application_id else None
+    found = rows.read_start(
+        caller.claims, application_id=application_id, resume_id=str(request.resume_id) if request.resume_id else None, limit=limit
+    )
+    confirm_session(caller, found.session_active)
+    if not found.allowed:
+        raise RateLimited(retry_after=found.retry_after_seconds)
     role_type = request.role_type
     resume_id = str(request.resume_id) if request.resume_id else None
-    scheduled = None
+    scheduled = found.scheduled
     restart = None
-    with user_transaction(caller.claims) as conn:
-        if request.application_id:
-            application_id = str(request.application_id)
-            scheduled = rows.scheduled_of_application(conn, application_id, caller.user_id)
-            if scheduled is None:
-                raise NotFound("The application was not found.")
-            become_service(conn)  # the candidate's own application: its posting may be hidden from them now
-            state = application_rows.start_state(conn, application_id)
-            if state is None:
-                raise NotFound("The application was not found.")
-            if not state.posting_open:
-                raise JobNotOpen("The job posting is no longer open; the application is kept but its interview cannot start.")
-            if state.application_status != "interview_scheduled":
-                raise Conflict("This application is no longer waiting for an interview.", details={"status": state.application_status})
-            if scheduled.status == "abandoned":
-                restart = Restart(application_id=application_id, job_posting_id=state.job_posting_id, abandoned_id=scheduled.id)
-            elif scheduled.status != "scheduled":
-                raise Conflict("This application's interview has already been started.", details={"interview_id": scheduled.id})
-            role_type = request.role_type or scheduled.role_type
-            resume_id = scheduled.resume_id
-        resume = rows.resume_skills(conn, caller.user_id, resume_id)
-        skills = resume.skills if resume is not None else []
-        role_type = role_type or role_from_skills(conn, skills)
+    if application_id is not None:
+        state = found.application
+        if scheduled is None or state is None:
+            raise NotFound("The application was not found.")
+        if not state.posting_open:
+            raise JobNotOpen("The job posting is no longer open; the application is kept but its interview cannot start.")
+        if state.application_status != "interview_scheduled":
+            raise Conflict("This application is no longer waiting for an interview.", details={"status": state.application_status})
+        if scheduled.status == "abandoned":
+            restart = Restart(application_id=application_id, job_posting_id=state.job_posting_id, abandoned_id=scheduled.id)
+        elif scheduled.status != "scheduled":
+            raise Conflict("This application's interview has already been started.", details={"interview_id": scheduled.id})
+        role_type = request.role_type or scheduled.role_type
+        resume_id = scheduled.resume_id
+    resume = found.resume
+    skills = resume.skills if resume is not None else []
+    role_type = role_type or found.role_for_skills
     if request.resume_id and resume is None:
         raise NotFound("The resume was not found.")
     if role_type is None:
@@ -152,13 +151,11 @@ def _context(caller: Caller, request: StartRequest) -> StartContext:
 
 
 def start(caller: Caller, request: StartRequest) -> StartedInterview:
-    """Create the interview (or start the application's scheduled one) and ask the first warmup question."""
-    from shared.repositories import applications as application_rows
-
+    """Create the interview (or start the application's scheduled one) and ask the first warmup
+    question: two database round trips, one read (with the rate limit) and one write."""
     settings = get_settings()
-    rate_limit.hit("interview.start", caller.user_id, limit=settings.interview_starts_per_hour, window_seconds=3600)
     mode, fallback = _available_mode(request.mode)
-    found = _context(caller, request)
+    found = _context(caller, request, ("interview.start", caller.user_id, settings.interview_starts_per_hour, 3600))
     state = SessionState(resume_skills=found.resume_skills, job_title=found.job_title, job_stack=found.job_stack)
     generated = get_provider().next_question(state.context(found.role_type))
     question = generated.value
@@ -171,32 +168,29 @@ def start(caller: Caller, request: StartRequest) -> StartedInterview:
     if spoken:
         usages.append(spoken.usage)
 
-    with service_transaction() as conn:
-        if found.scheduled_id:
-            interview = rows.start_scheduled(conn, found.scheduled_id, mode, found.role_type, settings.interview_token_budget)
-            if interview is None:
-                raise Conflict("This application's interview has already been started.")
-        else:
-            restart = found.restart
-            interview = rows.create_started(
-                conn,
-                interview_id,
-                caller.user_id,
-                found.resume_id,
-                found.role_type,
-                mode,
-                settings.interview_token_budget,
-                application_id=restart.application_id if restart else None,
-                job_posting_id=restart.job_posting_id if restart else None,
-            )
-            if restart and not application_rows.link_interview(conn, restart.application_id, restart.abandoned_id, interview_id):
-                raise Conflict("This application's interview has already been restarted.")
-        session_id = rows.create_session(conn, interview_id, state.progression.phase, state.model_dump_json())
-        message = rows.insert_question(conn, interview_id, session_id, 1, question, spoken.path if spoken else None)
-        rows.add_usage(conn, interview_id, usage_totals(usages))
-    first_question = question_payload(message, spoken.url if spoken else None)
+    restart = found.restart
+    started = rows.record_start(
+        caller.claims,
+        interview_id,
+        scheduled=found.scheduled_id is not None,
+        resume_id=found.resume_id,
+        role_type=found.role_type,
+        mode=mode,
+        token_budget=settings.interview_token_budget,
+        restart=(restart.application_id, restart.abandoned_id, restart.job_posting_id) if restart else None,
+        progression_state=state.model_dump_json(),
+        difficulty_level=state.progression.phase,
+        question=question,
+        question_audio_path=spoken.path if spoken else None,
+        usage=usage_totals(usages),
+    )
+    if started.interview is None or started.question is None:
+        if restart:
+            raise Conflict("This application's interview has already been restarted.")
+        raise Conflict("This application's interview has already been started.")
+    first_question = question_payload(started.question, spoken.url if spoken else None)
     assert first_question is not None  # a message was just inserted
-    return StartedInterview(interview=interview, question=first_question, progress=progress(state), fallback=fallback)
+    return StartedInterview(interview=started.interview, question=first_question, progress=progress(state), fallback=fallback)
 
 
 def _available_mode(requested: InterviewMode) -> tuple[InterviewMode, ModeFallback | None]:
@@ -224,9 +218,9 @@ def _visible_interview(conn: Connection, interview_id: str) -> tuple[rows.Interv
 
 def status(caller: Caller, interview_id: str) -> InterviewStatusView:
     """Where the interview stands, for a client recovering after a reload."""
-    with user_transaction(caller.claims) as conn:
-        interview, stored_state = _visible_interview(conn, interview_id)
-        last = rows.newest_message(conn, interview_id)
+    interview, stored_state, last = rows.status_view(caller.claims, interview_id)
+    if interview is None:
+        raise NotFound("The interview was not found.")
     state = SessionState.load(stored_state)
     outstanding = last if interview.status == "in_progress" and last and last.message_type == "ai_question" else None
     return InterviewStatusView(
@@ -248,9 +242,9 @@ def status(caller: Caller, interview_id: str) -> InterviewStatusView:
 def messages(caller: Caller, interview_id: str, limit: int = 50, before: int | None = None) -> MessagePage:
     """A page of messages in order: the newest `limit` before sequence number `before`."""
     limit = max(1, min(100, limit))
-    with user_transaction(caller.claims) as conn:
-        _visible_interview(conn, interview_id)
-        found = rows.messages_before(conn, interview_id, before, limit + 1)
+    found = rows.message_page(caller.claims, interview_id, before, limit + 1)
+    if found is None:
+        raise NotFound("The interview was not found.")
     page = list(reversed(found[:limit]))
     return MessagePage(items=page, next_before=page[0].sequence_number if len(found) > limit and page else None)
 
@@ -263,9 +257,9 @@ def latest(caller: Caller, interview_id: str) -> Message | None:
 
 def transcript(caller: Caller, interview_id: str) -> Transcript:
     """The whole conversation in order, as entries and as plain text."""
-    with user_transaction(caller.claims) as conn:
-        interview, _ = _visible_interview(conn, interview_id)
-        said = rows.transcript(conn, interview_id)
+    interview, said = rows.transcript_view(caller.claims, interview_id)
+    if interview is None:
+        raise NotFound("The interview was not found.")
     lines = [f"{'Interviewer' if r.message_type == 'ai_question' else 'Candidate'}: {r.content_text}" for r in said]
     entries = [
         TranscriptEntry(

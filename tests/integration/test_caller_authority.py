@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from functions import assessments, auth, feedback, start_interview
+from functions import assessments, auth, feedback, process_turn, start_interview
 from tests.rls import Actor, acting_as, create_user
 from tests.support import access_token, invoke
 
@@ -62,6 +62,27 @@ def test_an_ended_session_stops_state_changing_and_staff_routes(app_env, admin_c
     assert started.status == 401 and started.error["message"] == "The session has ended; sign in again."
     assert pending.status == 401
     assert admin_conn.execute("select count(*) as n from public.interviews where candidate_id = %s", [candidate]).fetchone()["n"] == 0
+
+
+def test_an_ended_session_stops_a_turn_and_counts_no_start(app_env, admin_conn):
+    """F17 on the hot paths, which check the session inside their first read: once it is gone a
+    turn is refused with nothing stored, and a start neither starts nor counts against the limit."""
+    candidate = create_user(admin_conn, "candidate")
+    token = access_token(candidate)
+    started = invoke(start_interview.handler, "POST", "/", token=token, json_body={"role_type": "python"})
+    interview_id = started.data["interview"]["id"]
+    admin_conn.execute("delete from auth.sessions where user_id = %s", [candidate])
+    answer = {"text": "I would profile it first.", "question_id": started.data["question"]["id"]}
+    turned = invoke(process_turn.handler, "POST", f"/{interview_id}", token=token, json_body=answer)
+    again = invoke(start_interview.handler, "POST", "/", token=token, json_body={"role_type": "python"})
+    assert (turned.status, turned.error["message"]) == (401, "The session has ended; sign in again.")
+    assert again.status == 401
+    assert admin_conn.execute("select count(*) as n from public.interview_messages where interview_id = %s", [interview_id]).fetchone()["n"] == 1
+    assert admin_conn.execute("select count(*) as n from public.interviews where candidate_id = %s", [candidate]).fetchone()["n"] == 1
+    counted = admin_conn.execute(
+        "select sum(hits) as n from private.rate_limit_counters where action = 'interview.start' and subject = %s", [candidate]
+    ).fetchone()
+    assert counted["n"] == 1
 
 
 def test_a_token_without_a_session_is_refused_for_writes(app_env, admin_conn):
