@@ -3,11 +3,13 @@ of the database's share of a request (bench/turn_cost.py, tests/integration/test
 
 It counts, per connection and in total:
 - round trips: the times the client had to wait for the server before it could go on. It reads
-  the protocol both ways: a send starts a round trip when the client has received something
-  since its last send and no Sync or Query of its own is still unanswered (no ReadyForQuery
-  pending), or when the server asked for the next authentication step. So a pipeline is one
-  round trip however psycopg splits its writes, including the Flush it may send while it
-  collects the pipeline's results; a flush-and-wait inside a pipeline is one more;
+  the protocol both ways: a send starts a round trip when the client had asked for an answer
+  (Sync, Flush, Query, a startup or authentication message), has received some since, and no
+  Sync or Query of its own is still unanswered (no ReadyForQuery pending), or when the server
+  asked for the next authentication step. So a pipeline is one round trip however psycopg splits
+  its writes, whatever the server sends before the Sync (its output buffer filled), and with the
+  Flush psycopg may send while it collects the results; a flush-and-wait inside a pipeline is one
+  more;
 - statements: Execute messages of the extended protocol and simple Query messages;
 - bytes each way, and the client's messages by type.
 
@@ -98,30 +100,39 @@ class _Messages:
 class _Exchange:
     """One connection's conversation state, for counting round trips (under the proxy's lock)."""
 
+    ASKING = frozenset({"ssl", "gss", "startup", "p", "S", "H", "Q"})  # messages the server must answer
+    ANSWERED_BY_READY = frozenset({"startup", "S", "Q"})  # ... with a ReadyForQuery
+
     def __init__(self) -> None:
         self.client = _Messages(client=True)
         self.server = _Messages(client=False)
-        self.heard = True  # the client's first bytes start a round trip
-        self.unanswered = 0  # Syncs, Queries and startup packets awaiting ReadyForQuery (or a one-byte answer)
+        self.asked = True  # the client's first bytes start a round trip
+        self.heard = True  # the server answered since the client asked
+        self.unanswered = 0  # startup packets, Syncs and Queries awaiting ReadyForQuery, SSL/GSS requests their byte
         self.auth_turn = False  # the server asked for the next authentication step
         self.opaque = False  # encrypted: the messages cannot be read
 
     def client_sent(self, data: bytes) -> tuple[bool, list[str]]:
-        """Whether this send starts a round trip, and the client's message types in it."""
+        """Whether this send starts a round trip, and the client's message types in it. It does
+        when the client had asked for an answer, got one, and owes no Sync an answer: output the
+        server sent before it was asked (a full send buffer mid-pipeline) is not waited for."""
         starts = self.heard and (self.opaque or self.unanswered == 0 or self.auth_turn)
-        self.heard = self.auth_turn = False
+        if starts:
+            self.asked = self.heard = False
+        self.auth_turn = False
         if self.opaque:
+            self.asked = True
             return starts, []
         kinds = [kind for kind, _ in self.client.feed(data)]
         for kind in kinds:
             if kind in ("ssl", "gss"):
                 self.server.answer_bytes += 1
-            if kind in ("ssl", "gss", "startup", "S", "Q"):
-                self.unanswered += 1
+            self.unanswered += kind in self.ANSWERED_BY_READY or kind in ("ssl", "gss")
+            self.asked = self.asked or kind in self.ASKING
         return starts, kinds
 
     def server_sent(self, data: bytes) -> None:
-        self.heard = True
+        self.heard = self.heard or self.asked
         if self.opaque:
             return
         for kind, head in self.server.feed(data):
