@@ -102,6 +102,7 @@ class _Exchange:
 
     ASKING = frozenset({"ssl", "gss", "startup", "p", "S", "H", "Q"})  # messages the server must answer
     ANSWERED_BY_READY = frozenset({"startup", "S", "Q"})  # ... with a ReadyForQuery
+    EXTENDED = frozenset({"P", "B", "D", "E", "C"})  # extended-protocol messages a Sync or Flush sends the answers of
 
     def __init__(self) -> None:
         self.client = _Messages(client=True)
@@ -111,24 +112,29 @@ class _Exchange:
         self.unanswered = 0  # startup packets, Syncs and Queries awaiting ReadyForQuery, SSL/GSS requests their byte
         self.auth_turn = False  # the server asked for the next authentication step
         self.opaque = False  # encrypted: the messages cannot be read
+        self.unflushed = False  # extended-protocol messages sent since the last Sync or Flush
 
     def client_sent(self, data: bytes) -> tuple[bool, list[str]]:
-        """Whether this send starts a round trip, and the client's message types in it. It does
+        """Whether this send starts a round trip, and the client's complete messages in it. It does
         when the client had asked for an answer, got one, and owes no Sync an answer: output the
-        server sent before it was asked (a full send buffer mid-pipeline) is not waited for."""
-        starts = self.heard and (self.opaque or self.unanswered == 0 or self.auth_turn)
-        if starts:
-            self.asked = self.heard = False
-        self.auth_turn = False
+        server sent before it was asked (a full send buffer mid-pipeline) is not waited for, and
+        neither is a Flush with nothing to flush (psycopg sends one after its Sync when it has not
+        read the answer yet)."""
         if self.opaque:
-            self.asked = True
+            starts, self.heard = self.heard, False
             return starts, []
         kinds = [kind for kind, _ in self.client.feed(data)]
+        new_request = any(kind not in ("H", "X") for kind in kinds) or ("H" in kinds and self.unflushed)  # X: Terminate
+        starts = new_request and self.heard and (self.unanswered == 0 or self.auth_turn)
+        if starts:
+            self.asked = self.heard = False
         for kind in kinds:
+            self.auth_turn = False
             if kind in ("ssl", "gss"):
                 self.server.answer_bytes += 1
             self.unanswered += kind in self.ANSWERED_BY_READY or kind in ("ssl", "gss")
             self.asked = self.asked or kind in self.ASKING
+            self.unflushed = kind not in ("S", "H", "Q") and (self.unflushed or kind in self.EXTENDED)
         return starts, kinds
 
     def server_sent(self, data: bytes) -> None:
@@ -139,7 +145,7 @@ class _Exchange:
             if kind in ("Z", "answer:N"):
                 self.unanswered = max(0, self.unanswered - 1)
             elif kind.startswith("answer:"):  # SSL or GSS accepted: the rest is encrypted
-                self.opaque = True
+                self.opaque, self.heard = True, True
                 return
             elif kind == "R" and struct.unpack("!i", head)[0] != AUTHENTICATION_OK:
                 self.auth_turn = True
