@@ -2,11 +2,13 @@
 `http://127.0.0.1:8000/<function-name>/<path>`, converting each request into the Lambda
 function URL payload 2.0 event, and runs scheduled functions at their rate/cron. It also serves
 Swagger UI for the whole API at `/docs` and the reference clients of `examples/` at `/examples/`
-(local only: the deployed functions have no such pages).
+(local only: the deployed functions have no such pages). uvicorn serves it (`GatewayServer`);
+each invocation runs in a worker process, as on its own Lambda instance.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import importlib
@@ -14,21 +16,22 @@ import json
 import multiprocessing
 import os
 import re
+import socket
 import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property, lru_cache
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import uvicorn
 import yaml
 
 from local import schedule
@@ -446,50 +449,108 @@ class Gateway:
         return self._invoke(name, event)
 
 
-def _request_handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        server_version = "teamified-gateway"
+BACKLOG = 2048  # connections the kernel queues before the server accepts them (capped by net.core.somaxconn)
+KEEP_ALIVE_S = 60  # an idle keep-alive connection is closed after this long
+SKIPPED_HEADERS = frozenset({"content-length", "connection", "transfer-encoding"})  # the server frames the response itself
 
-        def _dispatch(self) -> None:
-            started = time.perf_counter()
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            try:
-                status, headers, payload = gateway.invoke_http(self.command, self.path, list(self.headers.items()), body, self.client_address[0])
-            except Exception as exc:  # noqa: BLE001 - the gateway stands in for Lambda's own 502
-                log_line(level="ERROR", message="function crashed", error=type(exc).__name__)
-                status, headers = 502, [("Content-Type", "application/json")]
-                payload = _envelope(502, "FUNCTION_ERROR", "The function failed.", "")
-            self.send_response(status)
-            for key, value in headers:
-                if key.lower() not in {"content-length", "connection", "transfer-encoding"}:
-                    self.send_header(key, value)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(payload)
-            log_line(
-                level="INFO",
-                function=urlsplit(self.path).path.lstrip("/").split("/", 1)[0],
-                method=self.command,
-                route=urlsplit(self.path).path,
-                status=status,
-                duration_ms=round((time.perf_counter() - started) * 1000, 1),
-            )
 
-        do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _dispatch
+def asgi_app(gateway: Gateway, threads: ThreadPoolExecutor) -> Callable[..., Any]:
+    """The ASGI application uvicorn serves: each request's body is read whole, then
+    `Gateway.invoke_http` runs in a thread (it waits for a worker process, so a request that finds
+    every worker busy queues rather than failing) and its answer goes back with a Content-Length."""
 
-        def __getattr__(self, name: str) -> Any:
-            # Any other method (TRACE, QUERY, ...) gets the gateway's enveloped 405, not the stdlib's HTML 501.
-            if name.startswith("do_"):
-                return self._dispatch
-            raise AttributeError(name)
-
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    async def app(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+        if scope["type"] != "http":  # lifespan is off; websockets are not a function URL's
             return
+        started = time.perf_counter()
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        method = scope["method"]
+        target = scope["raw_path"].decode("latin-1") + (f"?{scope['query_string'].decode('latin-1')}" if scope["query_string"] else "")
+        headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in scope["headers"]]
+        source_ip = scope["client"][0] if scope.get("client") else "127.0.0.1"
+        try:
+            status, reply_headers, payload = await asyncio.get_running_loop().run_in_executor(
+                threads, gateway.invoke_http, method, target, headers, bytes(body), source_ip
+            )
+        except Exception as exc:  # noqa: BLE001 - the gateway stands in for Lambda's own 502
+            log_line(level="ERROR", message="function crashed", error=type(exc).__name__)
+            status, reply_headers = 502, [("Content-Type", "application/json")]
+            payload = _envelope(502, "FUNCTION_ERROR", "The function failed.", "")
+        framed = [(key.encode("latin-1"), value.encode("latin-1")) for key, value in reply_headers if key.lower() not in SKIPPED_HEADERS]
+        framed += [(b"server", b"teamified-gateway"), (b"content-length", str(len(payload)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": framed})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else payload})
+        path = urlsplit(target).path
+        log_line(
+            level="INFO",
+            function=path.lstrip("/").split("/", 1)[0],
+            method=method,
+            route=path,
+            status=status,
+            duration_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
 
-    return Handler
+    return app
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket listening with the gateway's backlog. Made with protocol IPPROTO_TCP (not 0, as
+    socket.create_server does) so that asyncio sets TCP_NODELAY on every accepted connection:
+    without it a keep-alive client waits 40 ms for each response (Nagle's algorithm holding the
+    body behind the headers until the client's delayed ACK)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(BACKLOG)
+    return sock
+
+
+class GatewayServer:
+    """uvicorn serving the gateway from a background thread, on a socket bound here (so port 0
+    picks a free port and the listen backlog is ours). HTTP/1.1 keep-alive; no concurrency limit:
+    what the worker processes cannot take yet waits in their queue."""
+
+    def __init__(self, gateway: Gateway, host: str, port: int):
+        self.gateway = gateway
+        self._threads = ThreadPoolExecutor(4 * gateway.workers, thread_name_prefix="gateway")  # each waits for a worker process
+        self._socket = listening_socket(host, port)
+        self.server_address: tuple[str, int] = self._socket.getsockname()[:2]
+        config = uvicorn.Config(
+            asgi_app(gateway, self._threads),
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+            backlog=BACKLOG,
+            timeout_keep_alive=KEEP_ALIVE_S,
+            timeout_graceful_shutdown=5,
+            lifespan="off",
+        )
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True, name="gateway")
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started and self._thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if not self._server.started:
+            raise RuntimeError("the gateway did not start")
+
+    def shutdown(self) -> None:
+        """Stop accepting, finish the requests in flight (up to 5 s), then return."""
+        self._server.should_exit = True
+        self._thread.join(timeout=10)
+        self._threads.shutdown(wait=False, cancel_futures=True)
+        self._socket.close()
 
 
 class Scheduler(threading.Thread):
@@ -526,13 +587,11 @@ class Scheduler(threading.Thread):
         self.stopped.set()
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, with_scheduler: bool = True) -> tuple[ThreadingHTTPServer, Scheduler | None]:
+def serve(host: str = "127.0.0.1", port: int = 8000, with_scheduler: bool = True) -> tuple[GatewayServer, Scheduler | None]:
     """Start the gateway (and scheduler) in background threads; returns them for shutdown."""
     gateway = Gateway(load_specs())
-    server = ThreadingHTTPServer((host, port), _request_handler(gateway))
-    server.daemon_threads = True
-    server.gateway = gateway  # type: ignore[attr-defined]  # closed by the caller after shutdown
-    threading.Thread(target=server.serve_forever, daemon=True, name="gateway").start()
+    server = GatewayServer(gateway, host, port)  # the caller closes server.gateway after shutdown
+    server.start()
     scheduler = None
     if with_scheduler:
         scheduler = Scheduler(gateway)
