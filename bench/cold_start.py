@@ -2,10 +2,16 @@
 init phase does before the first event), measured in a subprocess per run.
 
     .venv/bin/python bench/cold_start.py --runs 7
+    .venv/bin/python bench/cold_start.py --packaged --runs 7   # from the deployment package
     .venv/bin/python bench/cold_start.py --all --runs 3   # scheduled functions too
 
+By default the functions import from the checkout with the development virtualenv's packages.
+With --packaged they import from the deployment package as Lambda extracts it (local/package.py:
+production requirements only, byte-compiled), built for this machine's architecture, in an
+interpreter without site-packages (`python -S`), as Lambda's /var/task.
+
 Prints JSON, per function of serverless.yml (HTTP functions unless --all): the import's wall
-time and CPU time in ms (median and max of --runs), peak memory (ru_maxrss, MB, median), how many
+time and CPU time in ms (median, min and max of --runs), peak memory (ru_maxrss, MB, median), how many
 modules the import loaded and which of the heavy libraries among them, and whether the median
 wall time meets the target. The CPU time is the steadier figure on a busy machine (other
 processes stretch wall time, not CPU time); the machine's load average is printed with it.
@@ -17,6 +23,7 @@ import argparse
 import json
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -25,7 +32,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from local import package  # noqa: E402
 from local.gateway import load_specs  # noqa: E402
+from local.paths import LOCAL_DIR  # noqa: E402
 
 TARGET_MS = 250.0
 # Libraries an operation should import only when it needs them (shared/lazy imports); the names
@@ -43,12 +52,14 @@ print(json.dumps({{"wall_ms": wall * 1000, "cpu_ms": cpu * 1000, "maxrss_kb": re
 """
 
 
-def measure(module: str) -> dict[str, object]:
+def measure(module: str, packaged: Path | None = None) -> dict[str, object]:
     """One fresh interpreter importing `module` (bytecode already compiled, as in the package)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
-    completed = subprocess.run(
-        [sys.executable, "-c", PROBE.format(module=module, heavy=HEAVY)], cwd=REPO, env=env, capture_output=True, text=True, check=False
-    )
+    command = [sys.executable, "-c", PROBE.format(module=module, heavy=HEAVY)]
+    if packaged is not None:
+        env["PYTHONPATH"] = str(packaged)
+        command[1:1] = ["-S"]  # no site-packages: only the package and the standard library
+    completed = subprocess.run(command, cwd=packaged or REPO, env=env, capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         raise RuntimeError(f"importing {module} failed:\n{completed.stderr}")
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -59,19 +70,25 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--all", action="store_true", help="scheduled functions too, not only those with a function URL")
     parser.add_argument("--function", action="append", default=[], help="only this function (repeatable)")
+    parser.add_argument("--packaged", action="store_true", help="import from the deployment package built for this machine")
     args = parser.parse_args()
     specs = load_specs()
+    packaged = None
+    if args.packaged:
+        packaged = LOCAL_DIR / "package" / "cold-start"
+        shutil.rmtree(packaged, ignore_errors=True)
+        package.assemble(package.host_platform(), packaged)
     names = args.function or [name for name, spec in specs.items() if spec.url or args.all]
     results = {}
     for name in names:
         module = specs[name].handler.rpartition(".")[0].replace("/", ".")
-        measure(module)  # the first run may still compile bytecode; Lambda gets it precompiled (make package)
-        runs = [measure(module) for _ in range(args.runs)]
+        measure(module, packaged)  # the first run may still compile bytecode; Lambda gets it precompiled (make package)
+        runs = [measure(module, packaged) for _ in range(args.runs)]
         wall = [float(run["wall_ms"]) for run in runs]  # type: ignore[arg-type]
         cpu = [float(run["cpu_ms"]) for run in runs]  # type: ignore[arg-type]
         results[name] = {
-            "import_ms": {"median": round(statistics.median(wall)), "max": round(max(wall))},
-            "cpu_ms": {"median": round(statistics.median(cpu)), "max": round(max(cpu))},
+            "import_ms": {"median": round(statistics.median(wall)), "min": round(min(wall)), "max": round(max(wall))},
+            "cpu_ms": {"median": round(statistics.median(cpu)), "min": round(min(cpu)), "max": round(max(cpu))},
             "peak_rss_mb": round(statistics.median(int(run["maxrss_kb"]) for run in runs) / 1024, 1),  # type: ignore[call-overload]
             "modules": runs[-1]["modules"],
             "heavy_loaded": runs[-1]["heavy"],
@@ -87,6 +104,7 @@ def main() -> None:
                     "python": platform.python_version(),
                     "load_average": [round(value, 2) for value in os.getloadavg()],
                 },
+                "source": "deployment package (python -S)" if packaged else "checkout and virtualenv",
                 "runs": args.runs,
                 "target_ms": TARGET_MS,
                 "functions": results,

@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import dataclasses
 import hashlib
 import json
 import os
+import platform as pyplatform
 import py_compile
 import re
 import shutil
@@ -141,7 +143,7 @@ def install_dependencies(platform: Platform, requirements: Path = REQUIREMENTS) 
     """The production requirements installed for the platform (a directory to copy into the
     package), kept per hash of requirements.txt and platform."""
     digest = hashlib.sha256(requirements.read_bytes() + platform.key.encode() + sys.version.encode()).hexdigest()[:16]
-    target = PACKAGE_DIR / f"deps-{digest}"
+    target = PACKAGE_DIR / f"deps-{platform.key}-{digest}"
     if (target / ".complete").exists():
         return target
     wheels = download_wheels(platform, requirements)
@@ -169,8 +171,8 @@ def install_dependencies(platform: Platform, requirements: Path = REQUIREMENTS) 
         os.replace(building, target)
     except OSError:  # another build installed the same requirements meanwhile
         shutil.rmtree(building, ignore_errors=True)
-    for stale in PACKAGE_DIR.glob("deps-*"):
-        if stale.name != target.name and "." not in stale.name:
+    for stale in PACKAGE_DIR.glob(f"deps-{platform.key}-*"):
+        if stale.name != target.name and len(stale.name) == len(target.name):  # not another build's temporary directory
             shutil.rmtree(stale, ignore_errors=True)
     return target
 
@@ -185,16 +187,26 @@ def _copy_sources(stage: Path) -> None:
         shutil.copytree(REPO_ROOT / source, stage / source, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
 
 
+def assemble(platform: Platform, stage: Path) -> None:
+    """The package's files, as Lambda extracts them, in `stage` (which must not exist)."""
+    shutil.copytree(install_dependencies(platform), stage, ignore=shutil.ignore_patterns(".complete"))
+    _copy_sources(stage)
+    for source in SOURCES:
+        _byte_compile(stage / source)
+
+
+def host_platform() -> Platform:
+    """The Lambda platform with this machine's architecture: the same package, importable here
+    (bench/cold_start.py --packaged measures a cold start as deployed)."""
+    return dataclasses.replace(lambda_platform(), machine=pyplatform.machine())
+
+
 def build(output: Path | None = None) -> dict[str, object]:
     """Build the package; returns what `main` prints."""
     platform = lambda_platform()
     output = output or artifact_path()
-    dependencies = install_dependencies(platform)
     stage = Path(tempfile.mkdtemp(prefix="stage.", dir=PACKAGE_DIR)) / "package"
-    shutil.copytree(dependencies, stage, ignore=shutil.ignore_patterns(".complete"))
-    _copy_sources(stage)
-    for source in SOURCES:
-        _byte_compile(stage / source)
+    assemble(platform, stage)
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f"{output.name}.{os.getpid()}.partial")
     unzipped = 0

@@ -3,13 +3,12 @@ as the caller (row-level security keeps anybody else's data out), with signed li
 files. Erasure, after the password is checked again: the rows (private.erase_candidate: cascades,
 what no foreign key reaches, anonymous counts for the organizations, a log without personal data),
 then every file of theirs in every bucket, then the Auth user. Each step is repeatable, so a
-failure part-way leaves an account that can sign in and erase again."""
+failure part-way leaves an account that can sign in and erase again. Only erasure calls Auth, so
+its client library is imported there."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-
-from supabase_auth.errors import AuthApiError, AuthError
 
 from shared import lockout, storage
 from shared.auth import Caller
@@ -84,6 +83,8 @@ def export(caller: Caller) -> DataExport:
 def _reauthenticate(caller: Caller, email: str, password: str) -> None:
     """The caller's password, checked by Supabase Auth's password grant: the lockout hook counts a
     wrong one like a failed login and refuses while the account is locked."""
+    from supabase_auth.errors import AuthApiError, AuthError
+
     try:
         response = anon_auth_client().sign_in_with_password({"email": email, "password": password})
     except AuthApiError as exc:
@@ -119,6 +120,8 @@ def erase(caller: Caller, request: ErasureRequest) -> AccountErased:
 
 
 def _delete_auth_user(user_id: str) -> None:
+    from supabase_auth.errors import AuthApiError, AuthError
+
     try:
         service_client().auth.admin.delete_user(user_id, should_soft_delete=False)
     except AuthApiError as exc:
