@@ -1,15 +1,20 @@
 """Turn latency under load: N concurrent text interviews against the running local stack
 (`make dev`), offline AI provider, strong answers until each interview ends.
 
-    .venv/bin/python bench/interview_load.py --interviews 20 --concurrency 10
+    .venv/bin/python bench/interview_load.py --interviews 50 --concurrency 50
 
-Prints JSON: turns, wall time, turns per second and turn latency p50/p95/max (ms).
+Each interview is one client with its own keep-alive connection. A few untimed interviews run
+first (--warmup) so that the gateway's worker processes have imported the functions. Prints JSON:
+turns, errors (failed requests: refused or reset connections, non-200 answers; an interview stops
+at its first), wall time, turns per second, turn latency p50/p95/max (ms), and the machine's CPUs
+and load average.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -48,26 +53,31 @@ def make_candidate(supabase_url: str, service_key: str, gateway: str) -> str:
     return login.json()["data"]["session"]["access_token"]
 
 
-def run_interview(gateway: str, token: str, role: str) -> list[float]:
+def run_interview(gateway: str, token: str, role: str) -> tuple[list[float], str | None]:
+    """Turn latencies (ms) of one interview, and its error if a request failed."""
     headers = {"Authorization": f"Bearer {token}"}
     latencies: list[float] = []
     with httpx.Client(base_url=gateway, headers=headers, timeout=60) as client:
-        started = client.post("/start-interview/", json={"role_type": role})
-        started.raise_for_status()
-        data = started.json()["data"]
-        interview_id, question, previous = data["interview"]["id"], data["question"], None
-        for _ in range(30):
-            previous = bank_question(question["text"], previous)
-            began = time.perf_counter()
-            reply = client.post(f"/process-turn/{interview_id}", json={"text": strong_answer(previous), "question_id": question["id"]})
-            latencies.append((time.perf_counter() - began) * 1000)
-            if reply.status_code != 200:
-                raise RuntimeError(f"turn failed: {reply.status_code} {reply.text}")
-            body = reply.json()["data"]
-            if body["done"]:
-                break
-            question = body["question"]
-    return latencies
+        try:
+            started = client.post("/start-interview/", json={"role_type": role})
+            if started.status_code not in (200, 201):
+                return latencies, f"start {started.status_code}: {started.text[:200]}"
+            data = started.json()["data"]
+            interview_id, question, previous = data["interview"]["id"], data["question"], None
+            for _ in range(30):
+                previous = bank_question(question["text"], previous)
+                began = time.perf_counter()
+                reply = client.post(f"/process-turn/{interview_id}", json={"text": strong_answer(previous), "question_id": question["id"]})
+                latencies.append((time.perf_counter() - began) * 1000)
+                if reply.status_code != 200:
+                    return latencies, f"turn {reply.status_code}: {reply.text[:200]}"
+                body = reply.json()["data"]
+                if body["done"]:
+                    break
+                question = body["question"]
+        except httpx.HTTPError as exc:
+            return latencies, f"{type(exc).__name__}: {exc}"
+    return latencies, None
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -79,22 +89,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--interviews", type=int, default=20)
     parser.add_argument("--concurrency", type=int, default=10)
+    parser.add_argument("--warmup", type=int, default=16, help="untimed interviews run first, all at once")
     parser.add_argument("--gateway", default="http://127.0.0.1:8000")
     args = parser.parse_args()
     env = config.local_env()
     roles = ["python", "react", "javascript", "fullstack"]
-    tokens = [make_candidate(env["SUPABASE_URL"], env["SUPABASE_SERVICE_ROLE_KEY"], args.gateway) for _ in range(args.interviews)]
+    tokens = [make_candidate(env["SUPABASE_URL"], env["SUPABASE_SERVICE_ROLE_KEY"], args.gateway) for _ in range(args.interviews + args.warmup)]
+    run = lambda pair: run_interview(args.gateway, pair[1], roles[pair[0] % len(roles)])  # noqa: E731
+    if args.warmup:
+        with ThreadPoolExecutor(args.warmup) as pool:
+            list(pool.map(run, enumerate(tokens[args.interviews :])))
     began = time.perf_counter()
     with ThreadPoolExecutor(args.concurrency) as pool:
-        results = list(pool.map(lambda pair: run_interview(args.gateway, pair[1], roles[pair[0] % len(roles)]), enumerate(tokens)))
+        results = list(pool.map(run, enumerate(tokens[: args.interviews])))
     wall = time.perf_counter() - began
-    latencies = [value for result in results for value in result]
+    latencies = [value for result, _ in results for value in result]
+    errors = [error for _, error in results if error]
     print(
         json.dumps(
             {
                 "interviews": args.interviews,
                 "concurrency": args.concurrency,
                 "turns": len(latencies),
+                "errors": len(errors),
+                "error_samples": errors[:3],
                 "wall_seconds": round(wall, 2),
                 "turns_per_second": round(len(latencies) / wall, 1),
                 "turn_latency_ms": {
@@ -102,6 +120,7 @@ def main() -> None:
                     "p95": round(percentile(latencies, 0.95), 1),
                     "max": round(max(latencies), 1),
                 },
+                "machine": {"cpus": os.cpu_count(), "load_average": [round(value, 2) for value in os.getloadavg()]},
             },
             indent=2,
         )
