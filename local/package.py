@@ -205,6 +205,7 @@ def build(output: Path | None = None) -> dict[str, object]:
     """Build the package; returns what `main` prints."""
     platform = lambda_platform()
     output = output or artifact_path()
+    PACKAGE_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has no .local/package yet
     stage = Path(tempfile.mkdtemp(prefix="stage.", dir=PACKAGE_DIR)) / "package"
     assemble(platform, stage)
     output.parent.mkdir(parents=True, exist_ok=True)
