@@ -23,12 +23,18 @@ the same round trip as everything else it reads and refuses an ended session wit
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
+import math
+import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import jwt
 from aws_lambda_powertools.event_handler import Request
 from aws_lambda_powertools.event_handler.depends import Depends
 
@@ -37,7 +43,13 @@ from shared.db import one, user_transaction
 from shared.errors import AccountDisabled, Forbidden, Unauthorized
 from shared.settings import get_settings
 
+if TYPE_CHECKING:
+    from jwt import PyJWKClient
+
 ASYMMETRIC_ALGORITHMS = ("ES256", "RS256")
+AUDIENCE = "authenticated"
+BASE64URL = re.compile(r"[A-Za-z0-9_-]*")
+INVALID_TOKEN = "The access token is not valid."
 LEEWAY_SECONDS = 30
 CALLER_CONTEXT_KEY = "caller"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -65,42 +77,110 @@ class Caller:
 
 
 @lru_cache
-def _jwks_client() -> jwt.PyJWKClient:
+def _jwks_client() -> PyJWKClient:
     """The project's published keys, fetched again after 10 minutes, or sooner when a token names a
-    kid they lack (a rotation), at most once per cooldown (so forged kids cannot flood Supabase)."""
+    kid they lack (a rotation), at most once per cooldown (so forged kids cannot flood Supabase).
+    PyJWT (and the cryptography it loads) is imported here, by the first asymmetric token."""
+    import jwt
+
     settings = get_settings()
     url = settings.supabase_url.rstrip("/") + "/auth/v1/.well-known/jwks.json"
     return jwt.PyJWKClient(url, cache_jwk_set=True, lifespan=600, timeout=5, cooldown_duration=settings.supabase_jwks_refresh_cooldown_s)
 
 
-def verify_access_token(token: str) -> dict[str, Any]:
-    """Verified claims of a Supabase user access token; Unauthorized for anything else."""
+def _b64url_decode(segment: str) -> bytes:
+    """One segment of a compact JWS: unpadded base64url, nothing else."""
+    if not BASE64URL.fullmatch(segment) or len(segment) % 4 == 1:
+        raise Unauthorized(INVALID_TOKEN)
+    return base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4))
+
+
+def _json_object(data: bytes) -> dict[str, Any]:
     try:
-        header = jwt.get_unverified_header(token)
-        algorithm = header.get("alg")
-        key: Any
-        if algorithm == "HS256":
-            key = get_settings().supabase_jwt_secret.get_secret_value()
-            if not key:
-                raise Unauthorized("Token verification is not configured.")
-        elif algorithm in ASYMMETRIC_ALGORITHMS and header.get("kid"):
-            key = _jwks_client().get_signing_key(header["kid"]).key
-        else:
-            raise Unauthorized("The access token is not valid.")
-        claims: dict[str, Any] = jwt.decode(
-            token,
-            key,
-            algorithms=[str(algorithm)],
-            audience="authenticated",
-            leeway=LEEWAY_SECONDS,
-            options={"require": ["exp", "sub", "aud"]},
-        )
-    except jwt.ExpiredSignatureError as exc:
-        raise Unauthorized("The access token has expired.") from exc
+        value = json.loads(data)
+    except (ValueError, RecursionError) as exc:  # ValueError: also UnicodeDecodeError
+        raise Unauthorized(INVALID_TOKEN) from exc
+    if not isinstance(value, dict):
+        raise Unauthorized(INVALID_TOKEN)
+    return value
+
+
+def _check_hs256_signature(signing_input: bytes, signature: bytes) -> None:
+    secret = get_settings().supabase_jwt_secret.get_secret_value()
+    if not secret:
+        raise Unauthorized("Token verification is not configured.")
+    expected = hmac.new(secret.encode(), signing_input, hashlib.sha256).digest()
+    if not hmac.compare_digest(expected, signature):
+        raise Unauthorized(INVALID_TOKEN)
+
+
+def _asymmetric_verified_payload(token: str, algorithm: str, kid: str) -> bytes:
+    """The payload of a token signed with one of the project's published keys (PyJWT verifies)."""
+    import jwt
+
+    try:
+        key = _jwks_client().get_signing_key(kid).key
+        payload: bytes = jwt.api_jws.decode_complete(token, key, algorithms=[algorithm])["payload"]
     except (jwt.PyJWTError, ValueError) as exc:
-        raise Unauthorized("The access token is not valid.") from exc
+        raise Unauthorized(INVALID_TOKEN) from exc
+    return payload
+
+
+def _numeric_date(claims: Mapping[str, Any], name: str) -> float | None:
+    value = claims.get(name)
+    if value is None and name not in claims:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise Unauthorized(INVALID_TOKEN)
+    return float(value)
+
+
+def _check_claims(claims: Mapping[str, Any], now: float) -> None:
+    """A user access token's claims: not expired (with leeway), not issued or valid only in the
+    future, a string subject, audience "authenticated" and the `authenticated` database role."""
+    expires = _numeric_date(claims, "exp")
+    if expires is None:
+        raise Unauthorized(INVALID_TOKEN)
+    for name in ("iat", "nbf"):
+        starts = _numeric_date(claims, name)
+        if starts is not None and starts > now + LEEWAY_SECONDS:
+            raise Unauthorized(INVALID_TOKEN)
+    if not isinstance(claims.get("sub"), str) or not claims["sub"]:
+        raise Unauthorized(INVALID_TOKEN)
+    audience = claims.get("aud")
+    audiences = [audience] if isinstance(audience, str) else audience
+    if not isinstance(audiences, list) or not all(isinstance(item, str) for item in audiences) or AUDIENCE not in audiences:
+        raise Unauthorized(INVALID_TOKEN)
     if claims.get("role") != "authenticated":
-        raise Unauthorized("The access token is not valid.")
+        raise Unauthorized(INVALID_TOKEN)
+    if expires <= now - LEEWAY_SECONDS:
+        raise Unauthorized("The access token has expired.")
+
+
+def verify_access_token(token: str) -> dict[str, Any]:
+    """Verified claims of a Supabase user access token; Unauthorized for anything else.
+
+    A token is a compact JWS (header.payload.signature). HS256 tokens (the project's shared
+    secret) are checked here with the standard library; ES256/RS256 tokens naming a `kid` by
+    PyJWT against the published keys. Any other algorithm (`none`, HS512, a kid-less asymmetric
+    token) is refused before a key is chosen, so a token cannot pick its own verification."""
+    segments = token.split(".")
+    if len(segments) != 3:
+        raise Unauthorized(INVALID_TOKEN)
+    header_bytes, payload_bytes, signature = (_b64url_decode(segment) for segment in segments)
+    header = _json_object(header_bytes)
+    algorithm, kid = header.get("alg"), header.get("kid")
+    if "crit" in header or header.get("b64", True) is not True or not isinstance(kid, str | None):
+        raise Unauthorized(INVALID_TOKEN)  # no critical extensions are supported, nor detached or unencoded payloads
+    if algorithm == "HS256":
+        _check_hs256_signature(f"{segments[0]}.{segments[1]}".encode("ascii"), signature)
+        payload = payload_bytes
+    elif algorithm in ASYMMETRIC_ALGORITHMS and kid:
+        payload = _asymmetric_verified_payload(token, algorithm, kid)
+    else:
+        raise Unauthorized(INVALID_TOKEN)
+    claims = _json_object(payload)
+    _check_claims(claims, time.time())
     return claims
 
 

@@ -38,6 +38,7 @@ from shared.errors import (
     ValidationFailed,
 )
 from shared.logs import logger
+from shared.models.base import Model
 from shared.settings import get_settings
 
 SECURITY_HEADERS = {
@@ -55,21 +56,21 @@ T = TypeVar("T")
 AnyCallableT = TypeVar("AnyCallableT", bound=Callable[..., Any])
 
 
-class Envelope(BaseModel, Generic[T]):
+class Envelope(Model, Generic[T]):
     """Every success response: {"success": true, "data": ...}."""
 
     success: Literal[True] = True
     data: T
 
 
-class ErrorInfo(BaseModel):
+class ErrorInfo(Model):
     code: str = Field(description="Stable machine-readable code, e.g. NOT_FOUND or INTERVIEW_NOT_ACTIVE.")
     message: str = Field(description="A human-readable message that is safe to show.")
     request_id: str = Field(description="The request id, also sent as the X-Request-Id header.")
     details: Any | None = Field(default=None, description="Optional structured details (validation errors list loc/type/msg).")
 
 
-class ErrorEnvelope(BaseModel):
+class ErrorEnvelope(Model):
     """Every failure response: {"success": false, "error": {...}}."""
 
     success: Literal[False] = False

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, Field, ValidationError, field_validator
+from pydantic import AfterValidator, Field, ValidationError, field_validator
 
+from shared.models.base import Model
 from shared.validation import Text
 
 RoleType = Literal["react", "python", "javascript", "fullstack"]
@@ -19,7 +20,7 @@ Proficiency = Literal["proficient", "intermediate", "boundary_reached"]
 T = TypeVar("T")
 
 
-class AIUsage(BaseModel):
+class AIUsage(Model):
     """Who produced a result and what it cost."""
 
     provider: str
@@ -42,24 +43,24 @@ class Generated(Generic[T]):
     usage: AIUsage
 
 
-class Education(BaseModel):
+class Education(Model):
     degree: str
     institution: str | None
     year: int | None
 
 
-class PreviousRole(BaseModel):
+class PreviousRole(Model):
     title: str
     company: str | None
     years: float | None
 
 
-class DomainLevel(BaseModel):
+class DomainLevel(Model):
     domain: str
     level: Level
 
 
-class ResumeExtraction(BaseModel):
+class ResumeExtraction(Model):
     skills: list[str]
     experience_years: float | None
     education: list[Education]
@@ -85,13 +86,13 @@ def _http_url(value: str) -> str:
 HttpUrlText = Annotated[str, AfterValidator(_http_url)]
 
 
-class Resource(BaseModel):
+class Resource(Model):
     title: Text
     url: HttpUrlText
     reason: Text
 
 
-class FeedbackDraft(BaseModel):
+class FeedbackDraft(Model):
     feedback_content: str
     identified_gaps: list[str]
     recommended_resources: list[Resource]
@@ -114,7 +115,7 @@ class FeedbackDraft(BaseModel):
         return kept
 
 
-class QuestionContext(BaseModel):
+class QuestionContext(Model):
     """What the question generator knows (never sent as a schema)."""
 
     role_type: RoleType
@@ -131,7 +132,7 @@ class QuestionContext(BaseModel):
     job_stack: list[str] = Field(default_factory=list)
 
 
-class GeneratedQuestion(BaseModel):
+class GeneratedQuestion(Model):
     question_id: str
     topic: str
     text: str
@@ -140,7 +141,7 @@ class GeneratedQuestion(BaseModel):
     is_follow_up: bool
 
 
-class AnswerEvaluation(BaseModel):
+class AnswerEvaluation(Model):
     score: int = Field(ge=0, le=100)
     skill: str
     quality: Literal["strong", "adequate", "weak", "no_answer"]
@@ -151,7 +152,7 @@ class AnswerEvaluation(BaseModel):
     rationale: str
 
 
-class TranscriptTurn(BaseModel):
+class TranscriptTurn(Model):
     """One question and its answer, as scoring sees them."""
 
     question_id: str
@@ -166,7 +167,7 @@ class TranscriptTurn(BaseModel):
     evaluation: AnswerEvaluation | None
 
 
-class SkillScore(BaseModel):
+class SkillScore(Model):
     skill: str
     score: int = Field(ge=0, le=100)
     evidence_message_ids: list[str]
@@ -174,7 +175,7 @@ class SkillScore(BaseModel):
     confidence: float = Field(ge=0, le=1)
 
 
-class IntegrityObservation(BaseModel):
+class IntegrityObservation(Model):
     type: str
     severity: Literal["low", "medium", "high"]
     message_ids: list[str]
@@ -182,7 +183,7 @@ class IntegrityObservation(BaseModel):
     confidence: float = Field(ge=0, le=1)
 
 
-class ScoringResult(BaseModel):
+class ScoringResult(Model):
     skill_scores: list[SkillScore]
     overall_score: int = Field(ge=0, le=100)
     overall_reasoning: str
@@ -192,14 +193,14 @@ class ScoringResult(BaseModel):
     recommended_actions: list[str]
 
 
-class Segment(BaseModel):
+class Segment(Model):
     start: float
     end: float
     text: str
     confidence: float
 
 
-class Transcription(BaseModel):
+class Transcription(Model):
     text: str
     language: str
     duration_seconds: float
@@ -208,14 +209,14 @@ class Transcription(BaseModel):
     model: str
 
 
-class Speech(BaseModel):
+class Speech(Model):
     audio: bytes
     format: str
     content_type: str
     characters: int
 
 
-class RealtimeSecret(BaseModel):
+class RealtimeSecret(Model):
     value: str
     expires_at: int
     session: dict[str, Any]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
+from shared.models.base import Model
 from shared.roles import RECRUITER, RecruiterRole, Role
 from shared.services.passwords import broken_rules, describe
 from shared.validation import Email, Text
@@ -18,7 +19,7 @@ def _check_password(value: str) -> str:
     return value
 
 
-class Registration(BaseModel):
+class Registration(Model):
     """A candidate's sign-up. Unknown fields (a `role`, say) are ignored, never trusted."""
 
     model_config = ConfigDict(extra="ignore")
@@ -39,16 +40,16 @@ class Registration(BaseModel):
         return value
 
 
-class Credentials(BaseModel):
+class Credentials(Model):
     email: Email
     password: Text = Field(min_length=1, max_length=200)
 
 
-class RefreshRequest(BaseModel):
+class RefreshRequest(Model):
     refresh_token: Text = Field(min_length=1, max_length=512)
 
 
-class NewRecruiter(BaseModel):
+class NewRecruiter(Model):
     model_config = ConfigDict(extra="ignore")
 
     email: Email
@@ -62,37 +63,37 @@ class NewRecruiter(BaseModel):
         return None if value is None else _check_password(value)
 
 
-class RecruiterChange(BaseModel):
+class RecruiterChange(Model):
     role: RecruiterRole | None = None
     is_active: bool | None = None
 
 
-class User(BaseModel):
+class User(Model):
     id: str
     email: str
     role: Role
     full_name: str | None
 
 
-class Session(BaseModel):
+class Session(Model):
     access_token: str = Field(description="Send as `Authorization: Bearer <access_token>`.")
     refresh_token: str = Field(description="Single use: exchanging it at /auth/refresh rotates it.")
     expires_at: int | None = Field(description="Expiry of the access token, seconds since the epoch.")
     token_type: str
 
 
-class AuthResult(BaseModel):
+class AuthResult(Model):
     user: User
     session: Session
 
 
-class SessionResult(BaseModel):
+class SessionResult(Model):
     session: Session
 
 
-class UserResult(BaseModel):
+class UserResult(Model):
     user: User
 
 
-class LogoutResult(BaseModel):
+class LogoutResult(Model):
     logged_out: Literal[True] = True

@@ -7,10 +7,11 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from shared.ai.models import RoleType
 from shared.models.assessments import CandidateAssessment
+from shared.models.base import Model
 from shared.models.interviews import InterviewMode, InterviewStatus
 from shared.validation import Text
 
@@ -19,7 +20,7 @@ StaffMove = Literal["interview_scheduled", "interview_completed", "under_review"
 ListSort = Literal["score", "date"]
 
 
-class ApplyRequest(BaseModel):
+class ApplyRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     job_posting_id: UUID
@@ -27,7 +28,7 @@ class ApplyRequest(BaseModel):
     cover_note: Text | None = Field(default=None, max_length=5000)
 
 
-class StatusChange(BaseModel):
+class StatusChange(Model):
     """A recruiter's move; withdrawing is the candidate's own (POST /{id}/withdraw)."""
 
     model_config = ConfigDict(extra="forbid")
@@ -36,7 +37,7 @@ class StatusChange(BaseModel):
     note: Text | None = Field(default=None, max_length=2000, description="Internal: shown to staff only.")
 
 
-class Application(BaseModel):
+class Application(Model):
     id: UUID
     candidate_id: UUID
     job_posting_id: UUID
@@ -48,7 +49,7 @@ class Application(BaseModel):
     created_at: datetime
 
 
-class ApplicationInterview(BaseModel):
+class ApplicationInterview(Model):
     id: UUID
     status: InterviewStatus
     role_type: RoleType
@@ -57,12 +58,12 @@ class ApplicationInterview(BaseModel):
     completed_at: datetime | None
 
 
-class Applied(BaseModel):
+class Applied(Model):
     application: Application
     interview: ApplicationInterview
 
 
-class PostingSummary(BaseModel):
+class PostingSummary(Model):
     id: UUID
     title: str
     company: str
@@ -73,7 +74,7 @@ class PostingSummary(BaseModel):
     is_cancelled: bool
 
 
-class ApplicationEvent(BaseModel):
+class ApplicationEvent(Model):
     id: int
     from_status: ApplicationStatus | None = Field(description="Empty for the application's creation.")
     to_status: ApplicationStatus
@@ -82,13 +83,13 @@ class ApplicationEvent(BaseModel):
     changed_by: UUID | None = Field(default=None, description="Who moved it (staff only); empty for system moves.")
 
 
-class ApplicantRef(BaseModel):
+class ApplicantRef(Model):
     id: UUID
     full_name: str
     email: str
 
 
-class CandidateApplication(BaseModel):
+class CandidateApplication(Model):
     """An application as its candidate sees it."""
 
     application: Application
@@ -97,11 +98,11 @@ class CandidateApplication(BaseModel):
     result: CandidateAssessment | None = Field(description="The candidate view of the interview's result, once scored.")
 
 
-class CandidateApplicationList(BaseModel):
+class CandidateApplicationList(Model):
     items: list[CandidateApplication]
 
 
-class StaffApplication(BaseModel):
+class StaffApplication(Model):
     """An application as staff of the posting's organization see it."""
 
     application: Application
@@ -111,14 +112,14 @@ class StaffApplication(BaseModel):
     overall_score: int | None = Field(description="The current assessment's overall score, once scored.")
 
 
-class StaffApplicationList(BaseModel):
+class StaffApplicationList(Model):
     items: list[StaffApplication]
     total: int
     page: int
     page_size: int
 
 
-class ApplicationDetail(BaseModel):
+class ApplicationDetail(Model):
     """One application with its history: the candidate sees their result and no notes; staff see
     the applicant, the score and the notes."""
 
@@ -131,5 +132,5 @@ class ApplicationDetail(BaseModel):
     events: list[ApplicationEvent]
 
 
-class ApplicationResult(BaseModel):
+class ApplicationResult(Model):
     application: Application

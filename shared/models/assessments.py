@@ -7,19 +7,21 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from shared.models.base import Model
 
 AssessmentStatus = Literal["completed", "partial", "failed"]
 
 
-class ScoredSkill(BaseModel):
+class ScoredSkill(Model):
     score: int = Field(ge=0, le=100)
     evidence_message_ids: list[str] = Field(description="Interview messages the score rests on.")
     reasoning: str
     confidence: float = Field(ge=0, le=1)
 
 
-class IntegrityFlag(BaseModel):
+class IntegrityFlag(Model):
     type: str
     severity: Literal["low", "medium", "high"]
     evidence: dict[str, Any] = Field(description="message_ids and the measured figures or the explanation.")
@@ -27,12 +29,12 @@ class IntegrityFlag(BaseModel):
     source: Literal["rules", "ai"]
 
 
-class SkillScoreView(BaseModel):
+class SkillScoreView(Model):
     skill: str
     score: int = Field(ge=0, le=100)
 
 
-class CandidateAssessment(BaseModel):
+class CandidateAssessment(Model):
     """What the candidate sees: never integrity flags or the AI's reasoning."""
 
     interview_id: UUID
@@ -44,7 +46,7 @@ class CandidateAssessment(BaseModel):
     generated_at: datetime
 
 
-class AssessmentHistoryEntry(BaseModel):
+class AssessmentHistoryEntry(Model):
     id: UUID
     status: AssessmentStatus
     overall_score: int | None
@@ -52,7 +54,7 @@ class AssessmentHistoryEntry(BaseModel):
     generated_at: datetime
 
 
-class RecruiterAssessment(BaseModel):
+class RecruiterAssessment(Model):
     """What staff see: every section, with earlier scorings as history."""
 
     id: UUID
@@ -76,7 +78,7 @@ class RecruiterAssessment(BaseModel):
     history: list[AssessmentHistoryEntry]
 
 
-class ScoringInProgress(BaseModel):
+class ScoringInProgress(Model):
     """Answered with 202 while the interview is being scored: poll again shortly."""
 
     status: Literal["processing"] = "processing"

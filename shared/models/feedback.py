@@ -6,15 +6,16 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from shared.ai.models import Resource
+from shared.models.base import Model
 from shared.validation import Text
 
 FeedbackStatus = Literal["draft", "pending_approval", "approved", "sent", "failed"]
 
 
-class FeedbackEdit(BaseModel):
+class FeedbackEdit(Model):
     model_config = ConfigDict(extra="forbid")
 
     feedback_content: Text | None = Field(default=None, min_length=20, max_length=20000)
@@ -22,7 +23,7 @@ class FeedbackEdit(BaseModel):
     recommended_resources: list[Resource] | None = Field(default=None, max_length=50)
 
 
-class FeedbackSummary(BaseModel):
+class FeedbackSummary(Model):
     id: UUID
     feedback_content: str
     identified_gaps: list[str]
@@ -40,7 +41,7 @@ class Feedback(FeedbackSummary):
     approved_by: UUID | None = Field(description="The approving recruiter; empty when sent automatically.")
 
 
-class CandidateRef(BaseModel):
+class CandidateRef(Model):
     id: UUID
     full_name: str
 
@@ -49,9 +50,9 @@ class PendingFeedback(Feedback):
     candidate: CandidateRef
 
 
-class PendingFeedbackList(BaseModel):
+class PendingFeedbackList(Model):
     items: list[PendingFeedback]
 
 
-class FeedbackResult(BaseModel):
+class FeedbackResult(Model):
     feedback: Feedback

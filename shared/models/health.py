@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from shared.models.base import Model
 
 
-class Health(BaseModel):
+class Health(Model):
     status: Literal["ok"] = "ok"
     database: Literal["ok"] = "ok"
     version: str

@@ -7,16 +7,17 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from shared.ai.models import Phase, RoleType
+from shared.models.base import Model
 from shared.validation import Text
 
 InterviewStatus = Literal["scheduled", "in_progress", "completed", "abandoned"]
 InterviewMode = Literal["text", "voice", "realtime"]
 
 
-class StartRequest(BaseModel):
+class StartRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     role_type: RoleType | None = Field(default=None, description="Inferred from the resume when absent.")
@@ -37,7 +38,7 @@ class StartRequest(BaseModel):
         return self
 
 
-class TurnRequest(BaseModel):
+class TurnRequest(Model):
     """Exactly one of `text`, `audio_base64` (with `audio_format`) or `audio_path`."""
 
     model_config = ConfigDict(extra="forbid")
@@ -63,7 +64,7 @@ class TurnRequest(BaseModel):
         return self
 
 
-class Question(BaseModel):
+class Question(Model):
     id: UUID = Field(description="The question's message id (send it back as question_id).")
     sequence_number: int
     text: str
@@ -71,7 +72,7 @@ class Question(BaseModel):
     phase: Phase | None
 
 
-class Progress(BaseModel):
+class Progress(Model):
     phase: Phase
     questions_asked: int
     min_questions: int
@@ -79,14 +80,14 @@ class Progress(BaseModel):
     difficulty: int = Field(ge=1, le=5)
 
 
-class InterviewSummary(BaseModel):
+class InterviewSummary(Model):
     id: UUID
     status: InterviewStatus
     role_type: RoleType
     mode: InterviewMode
 
 
-class ModeFallback(BaseModel):
+class ModeFallback(Model):
     """The requested mode was not available; the interview started in `mode` instead."""
 
     requested_mode: InterviewMode
@@ -94,20 +95,20 @@ class ModeFallback(BaseModel):
     reason: str = Field(description="disabled, offline_provider or circuit_open.")
 
 
-class StartedInterview(BaseModel):
+class StartedInterview(Model):
     interview: InterviewSummary
     question: Question
     progress: Progress
     fallback: ModeFallback | None = Field(default=None, description="Set when the requested mode (realtime) was not available.")
 
 
-class Answer(BaseModel):
+class Answer(Model):
     id: UUID
     sequence_number: int
     text: str
 
 
-class TurnResult(BaseModel):
+class TurnResult(Model):
     answer: Answer
     question: Question | None = Field(description="The next question; empty when the interview is done.")
     progress: Progress
@@ -116,7 +117,7 @@ class TurnResult(BaseModel):
     replayed: bool = Field(default=False, description="True when this is the stored result of a repeated client_turn_id.")
 
 
-class InterviewStatusView(BaseModel):
+class InterviewStatusView(Model):
     status: InterviewStatus
     role_type: RoleType
     mode: InterviewMode
@@ -131,7 +132,7 @@ class InterviewStatusView(BaseModel):
     results: str | None = Field(description="Path of the assessment once the interview is completed.")
 
 
-class Message(BaseModel):
+class Message(Model):
     id: UUID
     sequence_number: int
     message_type: Literal["ai_question", "candidate_response"]
@@ -143,16 +144,16 @@ class Message(BaseModel):
     created_at: datetime
 
 
-class MessagePage(BaseModel):
+class MessagePage(Model):
     items: list[Message]
     next_before: int | None = Field(description="Pass as `before` to read the previous page; empty on the first page.")
 
 
-class LatestMessage(BaseModel):
+class LatestMessage(Model):
     message: Message | None
 
 
-class TranscriptEntry(BaseModel):
+class TranscriptEntry(Model):
     sequence_number: int
     speaker: Literal["interviewer", "candidate"]
     text: str
@@ -161,13 +162,13 @@ class TranscriptEntry(BaseModel):
     at: datetime
 
 
-class Transcript(BaseModel):
+class Transcript(Model):
     interview_id: UUID
     status: InterviewStatus
     entries: list[TranscriptEntry]
     text: str
 
 
-class Completion(BaseModel):
+class Completion(Model):
     status: Literal["completed"] = "completed"
     duration_seconds: int | None

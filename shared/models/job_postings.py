@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, model_validator
 
+from shared.models.base import Model
 from shared.validation import Text
 
 RoleCategory = Literal[
@@ -36,7 +37,7 @@ Tech = Annotated[Text, Field(min_length=1, max_length=50), AfterValidator(_lower
 Salary = Annotated[float, Field(ge=0, le=MAX_SALARY)]
 
 
-class JobSearch(BaseModel):
+class JobSearch(Model):
     """The search of `GET /`: optional free text, filters, sort and page."""
 
     q: str | None = None
@@ -53,7 +54,7 @@ class JobSearch(BaseModel):
     page_size: int = 20
 
 
-class JobPosting(BaseModel):
+class JobPosting(Model):
     id: UUID
     organization_id: UUID
     title: str
@@ -75,14 +76,14 @@ class JobPosting(BaseModel):
     updated_at: datetime
 
 
-class JobPostingPage(BaseModel):
+class JobPostingPage(Model):
     items: list[JobPosting]
     total: int = Field(description="Postings matching the search, over all pages.")
     page: int
     page_size: int
 
 
-class JobPostingResult(BaseModel):
+class JobPostingResult(Model):
     job_posting: JobPosting
 
 
@@ -91,7 +92,7 @@ def _salary_order(salary_min: float | None, salary_max: float | None) -> None:
         raise ValueError("salary_min must not exceed salary_max.")
 
 
-class JobPostingCreate(BaseModel):
+class JobPostingCreate(Model):
     model_config = ConfigDict(extra="forbid")
 
     title: Text = Field(min_length=2, max_length=200)
@@ -114,7 +115,7 @@ class JobPostingCreate(BaseModel):
         return self
 
 
-class JobPostingEdit(BaseModel):
+class JobPostingEdit(Model):
     """Content changes; the status moves only through pause, close, cancel and reopen."""
 
     model_config = ConfigDict(extra="forbid")
@@ -139,7 +140,7 @@ class JobPostingEdit(BaseModel):
         return self
 
 
-class CancelRequest(BaseModel):
+class CancelRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     reason: Text = Field(min_length=3, max_length=2000, description="Why the posting is cancelled; kept with it.")

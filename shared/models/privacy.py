@@ -6,15 +6,16 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from shared.models.applications import ApplicationStatus
 from shared.models.assessments import CandidateAssessment
+from shared.models.base import Model
 from shared.models.interviews import InterviewMode, InterviewStatus
 from shared.validation import Text
 
 
-class ExportedProfile(BaseModel):
+class ExportedProfile(Model):
     id: UUID
     email: str
     full_name: str
@@ -24,7 +25,7 @@ class ExportedProfile(BaseModel):
     updated_at: datetime
 
 
-class ExportedResume(BaseModel):
+class ExportedResume(Model):
     id: UUID
     file_name: str
     file_size: int
@@ -38,7 +39,7 @@ class ExportedResume(BaseModel):
     download_url: str | None = Field(description="A signed link to the file (see links_expire_in); empty if the file is gone.")
 
 
-class ExportedFeedback(BaseModel):
+class ExportedFeedback(Model):
     id: UUID
     resume_id: UUID
     feedback_content: str
@@ -48,13 +49,13 @@ class ExportedFeedback(BaseModel):
     sent_at: datetime | None
 
 
-class ExportedApplicationEvent(BaseModel):
+class ExportedApplicationEvent(Model):
     from_status: ApplicationStatus | None
     to_status: ApplicationStatus
     created_at: datetime
 
 
-class ExportedApplication(BaseModel):
+class ExportedApplication(Model):
     id: UUID
     job_posting_id: UUID
     job_title: str
@@ -67,7 +68,7 @@ class ExportedApplication(BaseModel):
     history: list[ExportedApplicationEvent] = Field(description="Status moves, oldest first (without recruiters' internal notes).")
 
 
-class ExportedMessage(BaseModel):
+class ExportedMessage(Model):
     sequence_number: int
     speaker: Literal["interviewer", "candidate"]
     text: str
@@ -77,7 +78,7 @@ class ExportedMessage(BaseModel):
     at: datetime
 
 
-class ExportedInterview(BaseModel):
+class ExportedInterview(Model):
     id: UUID
     job_posting_id: UUID | None
     role_type: str
@@ -91,7 +92,7 @@ class ExportedInterview(BaseModel):
     assessment: CandidateAssessment | None = Field(description="The candidate view of the current assessment, once scored.")
 
 
-class ExportedRecording(BaseModel):
+class ExportedRecording(Model):
     id: UUID
     interview_id: UUID
     mime_type: str
@@ -101,7 +102,7 @@ class ExportedRecording(BaseModel):
     download_url: str | None
 
 
-class DataExport(BaseModel):
+class DataExport(Model):
     exported_at: datetime
     links_expire_in: int = Field(description="Seconds the signed links in this export stay valid.")
     profile: ExportedProfile
@@ -115,7 +116,7 @@ class DataExport(BaseModel):
 MAX_PASSWORD_BYTES = 72  # Supabase Auth (bcrypt) refuses to set a longer password, so a longer one is never right
 
 
-class ErasureRequest(BaseModel):
+class ErasureRequest(Model):
     password: Text = Field(min_length=1, max_length=MAX_PASSWORD_BYTES, description="The account's current password (erasure needs it again).")
 
     @field_validator("password")
@@ -126,7 +127,7 @@ class ErasureRequest(BaseModel):
         return value
 
 
-class AccountErased(BaseModel):
+class AccountErased(Model):
     erased: Literal[True] = True
     erased_at: datetime
     files_removed: int

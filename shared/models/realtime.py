@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from shared.models.base import Model
 from shared.models.interviews import InterviewStatus
 from shared.validation import Text
 
@@ -23,7 +24,7 @@ OpenAIId = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z
 TokenCount = Annotated[int, Field(ge=0, le=MAX_TOKENS)]
 
 
-class RealtimeSession(BaseModel):
+class RealtimeSession(Model):
     """What the browser needs to open the call: it posts its SDP offer to `call_url` with the
     client secret as bearer token, then relays the events it receives to `/events`."""
 
@@ -36,11 +37,11 @@ class RealtimeSession(BaseModel):
     lease_seconds: int = Field(description="Relay a batch (an empty one will do) at least this often, or the session ends.")
 
 
-class SessionEnded(BaseModel):
+class SessionEnded(Model):
     ended: bool = Field(description="False when no session was live.")
 
 
-class EventsRequest(BaseModel):
+class EventsRequest(Model):
     """A batch of Realtime server events as the browser received them, in order."""
 
     model_config = ConfigDict(extra="forbid")
@@ -57,20 +58,20 @@ class EventsRequest(BaseModel):
     )
 
 
-class ToolOutput(BaseModel):
+class ToolOutput(Model):
     call_id: str
     output: str = Field(description="Send back as a `function_call_output` item with this call_id, then `response.create`.")
     replayed: bool = Field(default=False, description="The call was answered before (a replayed event): this is the first answer again.")
 
 
-class EventProblem(BaseModel):
+class EventProblem(Model):
     index: int = Field(description="The event's position in the batch.")
     type: str | None
     field: str | None = Field(description="The offending field, dotted.")
     message: str
 
 
-class EndInstruction(BaseModel):
+class EndInstruction(Model):
     """The interview is over: say goodbye (send `response.create` with these instructions) and hang up."""
 
     action: Literal["end"] = "end"
@@ -78,7 +79,7 @@ class EndInstruction(BaseModel):
     instructions: str
 
 
-class RelayResult(BaseModel):
+class RelayResult(Model):
     tool_outputs: list[ToolOutput]
     recorded: int = Field(description="Events that were new and recorded.")
     duplicates: int = Field(description="Events already recorded (a replay): nothing changed.")
@@ -93,7 +94,7 @@ class RelayResult(BaseModel):
 # GA Realtime server events (the fields used; others are ignored)
 
 
-class ServerEvent(BaseModel):
+class ServerEvent(Model):
     model_config = ConfigDict(extra="ignore")
 
     event_id: OpenAIId | None = None
@@ -140,7 +141,7 @@ class ToolCalled(ServerEvent):
     response_id: OpenAIId | None = None
 
 
-class CachedTokens(BaseModel):
+class CachedTokens(Model):
     model_config = ConfigDict(extra="ignore")
 
     text_tokens: TokenCount = 0
@@ -148,7 +149,7 @@ class CachedTokens(BaseModel):
     image_tokens: TokenCount = 0
 
 
-class InputTokens(BaseModel):
+class InputTokens(Model):
     model_config = ConfigDict(extra="ignore")
 
     text_tokens: TokenCount = 0
@@ -158,14 +159,14 @@ class InputTokens(BaseModel):
     cached_tokens_details: CachedTokens | None = None
 
 
-class OutputTokens(BaseModel):
+class OutputTokens(Model):
     model_config = ConfigDict(extra="ignore")
 
     text_tokens: TokenCount = 0
     audio_tokens: TokenCount = 0
 
 
-class ResponseUsage(BaseModel):
+class ResponseUsage(Model):
     model_config = ConfigDict(extra="ignore")
 
     input_tokens: TokenCount = 0
@@ -175,7 +176,7 @@ class ResponseUsage(BaseModel):
     output_token_details: OutputTokens | None = None
 
 
-class RelayedResponse(BaseModel):
+class RelayedResponse(Model):
     model_config = ConfigDict(extra="ignore")
 
     id: OpenAIId

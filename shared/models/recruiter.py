@@ -8,11 +8,12 @@ from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
 from shared.ai.models import RoleType
 from shared.models.applications import Application, ApplicationEvent, ApplicationStatus, PostingSummary
 from shared.models.assessments import AssessmentStatus, IntegrityFlag, ScoredSkill
+from shared.models.base import Model
 from shared.models.feedback import Feedback
 from shared.models.interviews import InterviewMode, InterviewStatus
 from shared.models.resumes import Resume
@@ -30,13 +31,13 @@ SKILL_PATTERN = r"^[\w\s.+#/-]*$"
 """A skill as resumes spell them: letters, digits, spaces and . + # / - (C++, C#, Node.js, CI/CD)."""
 
 
-class CandidateContact(BaseModel):
+class CandidateContact(Model):
     id: UUID
     full_name: str
     email: str
 
 
-class PipelineQuery(BaseModel):
+class PipelineQuery(Model):
     """The filters and order of the candidate list and its CSV export."""
 
     skill: str | None = None
@@ -53,7 +54,7 @@ class PipelineQuery(BaseModel):
     order: SortOrder = "desc"
 
 
-class PipelineCandidate(BaseModel):
+class PipelineCandidate(Model):
     """A candidate as the organization's pipeline shows them."""
 
     candidate: CandidateContact
@@ -70,7 +71,7 @@ class PipelineCandidate(BaseModel):
     role_types: list[RoleType]
 
 
-class CandidatePage(BaseModel):
+class CandidatePage(Model):
     items: list[PipelineCandidate]
     total: int = Field(description="Candidates matching the filters (all pages).")
     limit: int
@@ -82,7 +83,7 @@ class CandidatePage(BaseModel):
 # Dashboard
 
 
-class FeedbackQueueItem(BaseModel):
+class FeedbackQueueItem(Model):
     id: UUID
     resume_id: UUID
     candidate: CandidateContact
@@ -90,7 +91,7 @@ class FeedbackQueueItem(BaseModel):
     auto_send_at: datetime
 
 
-class FeedbackQueue(BaseModel):
+class FeedbackQueue(Model):
     """Feedback awaiting approval; send-due-feedback sends what is past `auto_send_at`."""
 
     awaiting_approval: int
@@ -100,7 +101,7 @@ class FeedbackQueue(BaseModel):
     items: list[FeedbackQueueItem] = Field(description="The oldest first.")
 
 
-class FailedResume(BaseModel):
+class FailedResume(Model):
     resume_id: UUID
     candidate: CandidateContact
     file_name: str
@@ -109,12 +110,12 @@ class FailedResume(BaseModel):
     reparse_path: str = Field(description="POST here (resumes function) to parse it again.")
 
 
-class FailedResumes(BaseModel):
+class FailedResumes(Model):
     count: int
     items: list[FailedResume]
 
 
-class CompletedInterview(BaseModel):
+class CompletedInterview(Model):
     interview_id: UUID
     candidate: CandidateContact
     role_type: RoleType
@@ -122,13 +123,13 @@ class CompletedInterview(BaseModel):
     completed_at: datetime
 
 
-class CompletedInterviews(BaseModel):
+class CompletedInterviews(Model):
     days: int
     count: int
     items: list[CompletedInterview] = Field(description="The newest first.")
 
 
-class AssessmentToReview(BaseModel):
+class AssessmentToReview(Model):
     assessment_id: UUID
     interview_id: UUID
     candidate: CandidateContact
@@ -138,26 +139,26 @@ class AssessmentToReview(BaseModel):
     generated_at: datetime
 
 
-class ReviewQueue(BaseModel):
+class ReviewQueue(Model):
     """Ready (completed or partial) current assessments your organization has not marked reviewed."""
 
     count: int
     items: list[AssessmentToReview] = Field(description="The longest waiting first.")
 
 
-class PostingPipeline(BaseModel):
+class PostingPipeline(Model):
     posting: PostingSummary
     total: int
     by_status: dict[str, int] = Field(description="Applications per status (statuses without any are left out).")
 
 
-class TopCandidates(BaseModel):
+class TopCandidates(Model):
     score_threshold: int
     count: int
     items: list[PipelineCandidate] = Field(description="Best overall score first.")
 
 
-class Dashboard(BaseModel):
+class Dashboard(Model):
     generated_at: datetime
     feedback: FeedbackQueue
     failed_resumes: FailedResumes
@@ -170,7 +171,7 @@ class Dashboard(BaseModel):
 # One candidate
 
 
-class CandidateProfile(BaseModel):
+class CandidateProfile(Model):
     id: UUID
     email: str
     full_name: str
@@ -185,20 +186,20 @@ class CandidateResume(Resume):
     download_expires_in: int | None = Field(description="Seconds the link stays valid.")
 
 
-class CandidateApplicationHistory(BaseModel):
+class CandidateApplicationHistory(Model):
     application: Application
     posting: PostingSummary
     events: list[ApplicationEvent]
 
 
-class AssessmentReview(BaseModel):
+class AssessmentReview(Model):
     assessment_id: UUID
     reviewed_by: UUID | None = Field(description="The recruiter who marked it (empty once they are gone).")
     reviewed_by_name: str | None
     reviewed_at: datetime
 
 
-class AssessmentRecord(BaseModel):
+class AssessmentRecord(Model):
     """One scoring of an interview in the recruiter's view; a rescore keeps earlier ones."""
 
     id: UUID
@@ -223,7 +224,7 @@ class AssessmentRecord(BaseModel):
     review: AssessmentReview | None = Field(description="Your organization's review mark, if any.")
 
 
-class InterviewCosts(BaseModel):
+class InterviewCosts(Model):
     ai_model_used: str | None
     total_tokens_used: int
     llm_cost_usd: float
@@ -233,7 +234,7 @@ class InterviewCosts(BaseModel):
     total_cost_usd: float
 
 
-class CandidateInterview(BaseModel):
+class CandidateInterview(Model):
     id: UUID
     status: InterviewStatus
     mode: InterviewMode
@@ -249,7 +250,7 @@ class CandidateInterview(BaseModel):
     assessments: list[AssessmentRecord] = Field(description="Every scoring of the interview, newest first (the current one has is_current).")
 
 
-class CandidateDetail(BaseModel):
+class CandidateDetail(Model):
     candidate: CandidateProfile
     pipeline: PipelineCandidate | None = Field(description="The candidate's row in your organization's pipeline.")
     resumes: list[CandidateResume] = Field(description="Newest first.")
@@ -261,7 +262,7 @@ class CandidateDetail(BaseModel):
 # Interview review
 
 
-class AnswerEvaluationView(BaseModel):
+class AnswerEvaluationView(Model):
     """The AI's evaluation of one answer, as the turn stored it."""
 
     model_config = ConfigDict(extra="ignore")
@@ -276,7 +277,7 @@ class AnswerEvaluationView(BaseModel):
     technical_terms: list[str] = Field(default_factory=list)
 
 
-class ReviewEntry(BaseModel):
+class ReviewEntry(Model):
     """One message of the transcript; answers carry their evaluation and what cites them."""
 
     message_id: UUID
@@ -296,7 +297,7 @@ class ReviewEntry(BaseModel):
     cited_by_skills: list[str] = Field(default_factory=list, description="Skills of the current assessment whose evidence includes this answer.")
 
 
-class ReviewedInterview(BaseModel):
+class ReviewedInterview(Model):
     id: UUID
     status: InterviewStatus
     mode: InterviewMode
@@ -306,7 +307,7 @@ class ReviewedInterview(BaseModel):
     duration_seconds: int | None
 
 
-class InterviewReview(BaseModel):
+class InterviewReview(Model):
     interview: ReviewedInterview
     candidate: CandidateContact
     assessment: AssessmentRecord | None = Field(description="The current assessment, once scored.")
@@ -317,7 +318,7 @@ class InterviewReview(BaseModel):
 # Notes and review marks
 
 
-class NoteRequest(BaseModel):
+class NoteRequest(Model):
     model_config = ConfigDict(extra="forbid")
 
     body: Text = Field(min_length=1, max_length=5000, description="The note; private to your organization.")
@@ -330,12 +331,12 @@ class NoteRequest(BaseModel):
         return value
 
 
-class NoteAuthor(BaseModel):
+class NoteAuthor(Model):
     id: UUID
     full_name: str
 
 
-class Note(BaseModel):
+class Note(Model):
     id: UUID
     candidate_id: UUID
     author: NoteAuthor | None = Field(description="Empty once the author's account is gone.")
@@ -343,14 +344,14 @@ class Note(BaseModel):
     created_at: datetime
 
 
-class NoteResult(BaseModel):
+class NoteResult(Model):
     note: Note
 
 
-class NoteList(BaseModel):
+class NoteList(Model):
     items: list[Note] = Field(description="Newest first.")
 
 
-class ReviewMarked(BaseModel):
+class ReviewMarked(Model):
     review: AssessmentReview
     already_reviewed: bool = Field(description="True when your organization had marked it before (the first mark is kept).")

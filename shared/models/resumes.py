@@ -6,16 +6,17 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from shared.ai.models import ResumeExtraction
+from shared.models.base import Model
 from shared.models.feedback import FeedbackSummary
 from shared.validation import Text
 
 ParsingStatus = Literal["pending", "processing", "completed", "failed"]
 
 
-class UploadUrlRequest(BaseModel):
+class UploadUrlRequest(Model):
     file_name: Text = Field(
         min_length=1,
         max_length=200,
@@ -26,7 +27,7 @@ class UploadUrlRequest(BaseModel):
     file_size: int = Field(ge=0, description="Size in bytes, checked against the upload limit.")
 
 
-class UploadUrl(BaseModel):
+class UploadUrl(Model):
     upload_url: str = Field(description="PUT the file's bytes here (Supabase Storage signed upload URL).")
     token: str
     path: str = Field(
@@ -34,7 +35,7 @@ class UploadUrl(BaseModel):
     )
 
 
-class Resume(BaseModel):
+class Resume(Model):
     id: UUID
     file_name: str = Field(description="The file's name as the candidate uploaded it.")
     file_size: int
@@ -52,24 +53,24 @@ class ResumeDetail(Resume):
     feedback: FeedbackSummary | None = Field(description="The AI feedback, when the caller may see it.")
 
 
-class ResumeResult(BaseModel):
+class ResumeResult(Model):
     resume: Resume
 
 
-class ResumeDetailResult(BaseModel):
+class ResumeDetailResult(Model):
     resume: ResumeDetail
 
 
-class ResumeList(BaseModel):
+class ResumeList(Model):
     resumes: list[Resume]
 
 
-class DownloadUrl(BaseModel):
+class DownloadUrl(Model):
     url: str
     expires_in: int = Field(description="Seconds the URL stays valid.")
 
 
-class ReparseQueued(BaseModel):
+class ReparseQueued(Model):
     resume_id: UUID
     parsing_status: Literal["pending"] = "pending"
     job_id: int

@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, field_validator
 
+from shared.models.base import Model
 from shared.safe_http import MAX_URL_LENGTH, check_syntax
 
 EventType = Literal["interview.completed", "assessment.ready", "application.status_changed"]
@@ -27,7 +28,7 @@ WebhookUrl = Annotated[
 EventTypes = Annotated[list[EventType], Field(min_length=1, max_length=10), AfterValidator(_distinct)]
 
 
-class WebhookCreate(BaseModel):
+class WebhookCreate(Model):
     model_config = ConfigDict(extra="forbid")
 
     url: WebhookUrl
@@ -35,7 +36,7 @@ class WebhookCreate(BaseModel):
     active: bool = True
 
 
-class WebhookUpdate(BaseModel):
+class WebhookUpdate(Model):
     """Any of the fields; turning a webhook back on clears its failure count."""
 
     model_config = ConfigDict(extra="forbid")
@@ -52,7 +53,7 @@ class WebhookUpdate(BaseModel):
         return value
 
 
-class Webhook(BaseModel):
+class Webhook(Model):
     id: UUID
     url: str
     event_types: list[str]
@@ -68,26 +69,26 @@ class Webhook(BaseModel):
     updated_at: datetime
 
 
-class WebhookResult(BaseModel):
+class WebhookResult(Model):
     webhook: Webhook
 
 
-class WebhookList(BaseModel):
+class WebhookList(Model):
     items: list[Webhook]
 
 
-class WebhookCreated(BaseModel):
+class WebhookCreated(Model):
     webhook: Webhook
     secret: str = Field(description="The signing secret (whsec_...), shown only now: store it with the receiver.")
 
 
-class SecretRotated(BaseModel):
+class SecretRotated(Model):
     webhook: Webhook
     secret: str = Field(description="The new signing secret (whsec_...), shown only now.")
     previous_secret_expires_at: datetime | None = Field(description="Until when the previous secret also signs; null if there was none.")
 
 
-class DeliveryAttempt(BaseModel):
+class DeliveryAttempt(Model):
     attempt: int
     attempted_at: datetime
     response_status: int | None = Field(description="The receiver's HTTP status; null when none came (timeout, refused connection).")
@@ -95,7 +96,7 @@ class DeliveryAttempt(BaseModel):
     error: str | None
 
 
-class Delivery(BaseModel):
+class Delivery(Model):
     id: UUID
     webhook_id: UUID
     message_id: str = Field(description="The webhook-id header: the same for every attempt and for a manual redelivery.")
@@ -114,10 +115,10 @@ class Delivery(BaseModel):
     attempt_log: list[DeliveryAttempt]
 
 
-class DeliveryResult(BaseModel):
+class DeliveryResult(Model):
     delivery: Delivery
 
 
-class DeliveryPage(BaseModel):
+class DeliveryPage(Model):
     items: list[Delivery]
     next_before: UUID | None = Field(description="Pass as `before` for the next (older) page; null on the last.")

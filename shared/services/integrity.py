@@ -11,7 +11,9 @@ import statistics
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from shared.models.base import Model
 
 Severity = Literal["low", "medium", "high"]
 
@@ -52,14 +54,14 @@ class AnswerSample:
         return len(_WORD.findall(self.answer_text))
 
 
-class IntegrityFlag(BaseModel):
+class IntegrityFlag(Model):
     type: str
     severity: Severity
     evidence: dict[str, Any] = Field(description="message_ids and the measured figures")
     confidence: float = Field(ge=0, le=1)
 
 
-class IntegrityReport(BaseModel):
+class IntegrityReport(Model):
     integrity_score: int = Field(ge=0, le=100)
     flags: list[IntegrityFlag]
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from shared.ai.models import GeneratedQuestion, QuestionContext
+from shared.models.base import Model
 from shared.models.interviews import Progress
 from shared.services.progression import MAX_QUESTIONS, MIN_QUESTIONS, ProgressionState
 
 MEMORY_ENTRIES = 8
 
 
-class SessionState(BaseModel):
+class SessionState(Model):
     model_config = ConfigDict(validate_assignment=True)
 
     progression: ProgressionState = Field(default_factory=ProgressionState)

@@ -8,7 +8,9 @@ from __future__ import annotations
 from statistics import fmean
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
+
+from shared.models.base import Model
 
 Phase = Literal["warmup", "standard", "advanced"]
 Proficiency = Literal["proficient", "intermediate", "boundary_reached"]
@@ -28,7 +30,7 @@ def _empty_per_phase() -> dict[str, list[int]]:
     return {phase: [] for phase in PHASES}
 
 
-class AnswerOutcome(BaseModel):
+class AnswerOutcome(Model):
     """What the evaluator concluded about one answer."""
 
     score: int = Field(ge=0, le=100)
@@ -36,7 +38,7 @@ class AnswerOutcome(BaseModel):
     follow_up_needed: bool = False
 
 
-class ProgressionState(BaseModel):
+class ProgressionState(Model):
     """Stored in interview_sessions.progression_state after every turn."""
 
     phase: Phase = "warmup"
@@ -51,7 +53,7 @@ class ProgressionState(BaseModel):
     end_reason: str | None = None
 
 
-class Decision(BaseModel):
+class Decision(Model):
     """What to ask next: a question in `phase` at `difficulty`, possibly a follow-up; or stop."""
 
     done: bool

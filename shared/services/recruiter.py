@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from shared import storage
 from shared.auth import Caller
@@ -29,6 +29,7 @@ from shared.db import Connection, become_service, user_transaction
 from shared.errors import AppError, NotFound, ValidationFailed
 from shared.logs import logger
 from shared.models.assessments import IntegrityFlag
+from shared.models.base import Model
 from shared.models.recruiter import (
     AnswerEvaluationView,
     AssessmentRecord,
@@ -103,7 +104,7 @@ class CsvExport:
     matched: int
 
 
-class _Cursor(BaseModel):
+class _Cursor(Model):
     s: PipelineSort
     o: SortOrder
     k: int | datetime
