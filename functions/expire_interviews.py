@@ -5,6 +5,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared import cold_start
 from shared.logs import logger
 from shared.services.interviews import expire
 from shared.services.realtime import end_expired_sessions
@@ -16,3 +17,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     abandoned = expire()
     logger.info("inactive interviews abandoned", extra={"abandoned": abandoned, "realtime_sessions_ended": sessions_ended})
     return {"abandoned": abandoned, "realtime_sessions_ended": sessions_ended}
+
+
+cold_start.imported()

@@ -7,6 +7,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared import cold_start
 from shared.logs import logger
 from shared.services import retention
 
@@ -18,3 +19,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     run = retention.run(time_left=lambda: context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_SECONDS)
     logger.info("retention applied", extra=asdict(run))
     return asdict(run)
+
+
+cold_start.imported()

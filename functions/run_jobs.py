@@ -7,6 +7,7 @@ from typing import Any
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 import shared.jobs  # noqa: F401 - registers every job handler
+from shared import cold_start
 from shared.logs import logger
 from shared.queue import drain
 
@@ -18,3 +19,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     summary = drain(time_left=lambda: context.get_remaining_time_in_millis() / 1000 - SAFETY_MARGIN_SECONDS)
     logger.info("job queue drained", extra=asdict(summary))
     return asdict(summary)
+
+
+cold_start.imported()

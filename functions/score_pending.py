@@ -5,6 +5,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared import cold_start
 from shared.logs import logger
 from shared.services.assessments import queue_pending
 
@@ -14,3 +15,6 @@ def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, int]:
     queued = queue_pending()
     logger.info("pending scoring queued", extra={"queued": queued})
     return {"queued": queued}
+
+
+cold_start.imported()

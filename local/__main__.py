@@ -37,9 +37,9 @@ def cmd_env(_: argparse.Namespace) -> None:
 
 def _print_settings() -> None:
     """Which AI provider and email backend the functions run with (never a key)."""
-    from shared.settings import Settings
+    from shared.settings import load_settings
 
-    for line in config.describe(Settings()):
+    for line in config.describe(load_settings()):
         print(line, file=sys.stderr, flush=True)
 
 

@@ -27,7 +27,7 @@ from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from aws_lambda_powertools.logging import correlation_paths
 from pydantic import BaseModel, Field
 
-from shared import deadline
+from shared import cold_start, deadline
 from shared.errors import (
     AppError,
     BadRequest,
@@ -433,7 +433,9 @@ def time_budget(context: Any) -> float | None:
 
 
 def make_handler(app: Api) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """The Lambda entry point for an app: request id, structured logs, security headers."""
+    """The Lambda entry point for an app: request id, structured logs, security headers. Called
+    last by every HTTP function's module, so its import is over: garbage collection resumes."""
+    cold_start.imported()
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.LAMBDA_FUNCTION_URL, clear_state=True)
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

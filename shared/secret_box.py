@@ -4,7 +4,8 @@ putting a new one first (secrets sealed under the old one still open while it st
 
 A sealed value is `nonce || ciphertext || tag` and is bound to a context (the webhook's id) as
 associated data: a sealed secret copied onto another webhook's row does not open. The key that
-sealed it is named by a fingerprint stored next to it, never by the key itself."""
+sealed it is named by a fingerprint stored next to it, never by the key itself. cryptography is
+imported by the first seal or unseal, not by the functions' import (bench/cold_start.py)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,6 @@ import base64
 import hashlib
 import os
 from dataclasses import dataclass
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from shared.errors import ServiceUnavailable
 from shared.settings import get_settings
@@ -53,6 +51,8 @@ def _keys() -> list[bytes]:
 
 def seal(plaintext: str, context: str) -> Sealed:
     """`plaintext` encrypted under the current key, bound to `context`."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     key = _keys()[0]
     nonce = os.urandom(NONCE_BYTES)
     data = nonce + AESGCM(key).encrypt(nonce, plaintext.encode(), context.encode())
@@ -61,6 +61,9 @@ def seal(plaintext: str, context: str) -> Sealed:
 
 def unseal(sealed: Sealed, context: str) -> str:
     """The plaintext of a value sealed for `context`; SecretUnreadable when no configured key opens it."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     for key in _keys():
         if key_id(key) != sealed.key_id:
             continue

@@ -1,20 +1,31 @@
-"""The one Settings object: read from the environment (and an optional .env) once per cold start."""
+"""The one Settings object: read from the environment (and an optional .env) once per cold start.
+
+Each field is read from the environment variable of its name, in any case (DATABASE_URL); a
+`.env` file in the working directory, when there is one (the local stack), supplies what the
+environment does not. Values are validated by pydantic as the fields declare; `ai_prices` is JSON
+and `cors_allow_origins` a comma-separated list. (pydantic-settings did this until its import and
+per-field source checks cost 40-50 ms of every cold start: docs/decisions.md.)
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
+import os
+from collections.abc import Mapping
 from functools import lru_cache
-from typing import Annotated, Literal
+from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 VERSION = "0.1.0"
+DOTENV = Path(".env")
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="ignore")
 
     environment: str = "local"
     version: str = VERSION
@@ -31,7 +42,7 @@ class Settings(BaseSettings):
     supabase_jwt_secret: SecretStr = SecretStr("")
     supabase_jwks_refresh_cooldown_s: float = Field(default=30.0, ge=0)  # least time between JWKS fetches forced by an unknown kid
 
-    cors_allow_origins: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["http://localhost:3000", "http://127.0.0.1:3000"])
+    cors_allow_origins: list[str] = Field(default_factory=lambda: ["http://localhost:3000", "http://127.0.0.1:3000"])
     log_level: str = "INFO"
 
     email_backend: Literal["log", "ses"] = "log"
@@ -143,6 +154,11 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
+    @field_validator("ai_prices", mode="before")
+    @classmethod
+    def _decode_prices(cls, value: object) -> object:
+        return json.loads(value) if isinstance(value, str) else value
+
     @field_validator("webhook_secret_keys")
     @classmethod
     def _check_webhook_secret_keys(cls, value: SecretStr) -> SecretStr:
@@ -166,7 +182,19 @@ def _b64decode_or_empty(text: str) -> bytes:
         return b""
 
 
+def load_settings(environ: Mapping[str, str] | None = None, dotenv: Path | None = DOTENV) -> Settings:
+    """Settings from `environ` (default the process environment) over the `dotenv` file, if it
+    exists; names are matched without regard to case, and unknown names are ignored."""
+    values: dict[str, str] = {}
+    if dotenv is not None and dotenv.is_file():
+        from dotenv import dotenv_values  # local development only; no .env is deployed
+
+        values.update((key.lower(), value) for key, value in dotenv_values(dotenv).items() if value is not None)
+    values.update((key.lower(), value) for key, value in (os.environ if environ is None else environ).items())
+    return Settings.model_validate({name: values[name] for name in Settings.model_fields if name in values})
+
+
 @lru_cache
 def get_settings() -> Settings:
     """Validated settings, cached for the life of the process (a Lambda cold start)."""
-    return Settings()
+    return load_settings()

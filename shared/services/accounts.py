@@ -1,14 +1,12 @@
 """Accounts: candidate registration, login with lockout, refresh, logout, and the admin's
 management of recruiter accounts. Supabase Auth owns passwords; the role lives in app_metadata,
-which only this server (through the admin API) ever sets."""
+which only this server (through the admin API) ever sets. The Auth client library (supabase_auth,
+with httpx and PyJWT) is imported by the operations that call Auth, not by the function's import."""
 
 from __future__ import annotations
 
 import secrets
-from typing import Any
-
-from supabase_auth.errors import AuthApiError, AuthError
-from supabase_auth.types import AdminUserAttributes
+from typing import TYPE_CHECKING, Any
 
 from shared import lockout, rate_limit
 from shared.auth import Caller
@@ -30,6 +28,9 @@ from shared.repositories import accounts as rows
 from shared.roles import CANDIDATE, STAFF
 from shared.settings import get_settings
 from shared.supabase_clients import anon_auth_client, service_client
+
+if TYPE_CHECKING:
+    from supabase_auth.types import AdminUserAttributes
 
 BAN_FOREVER = "876000h"
 # GoTrue's refusals of a refresh token (internal/tokens/service.go): unknown, used beyond the reuse
@@ -59,6 +60,8 @@ def _session_out(session: Any) -> Session:
 
 def register(registration: Registration, source_ip: str) -> AuthResult:
     """Create a candidate account and sign it in. The role is assigned here, server-side."""
+    from supabase_auth.errors import AuthApiError
+
     settings = get_settings()
     rate_limit.hit("register", source_ip, limit=settings.register_limit_per_hour, window_seconds=3600)
     try:
@@ -95,6 +98,8 @@ def login(credentials: Credentials) -> AuthResult:
 
 
 def _sign_in(email: str, password: str) -> AuthResult:
+    from supabase_auth.errors import AuthApiError, AuthError
+
     try:
         response = anon_auth_client().sign_in_with_password({"email": email, "password": password})
     except AuthApiError as exc:
@@ -122,6 +127,8 @@ def refresh(request: RefreshRequest) -> Session:
     used token still works for 10 s after its rotation (the reuse interval). A token used later is
     InvalidRefreshToken (Supabase then revokes all the session's refresh tokens); a banned
     (deactivated) account is AccountDisabled."""
+    from supabase_auth.errors import AuthApiError, AuthError
+
     try:
         response = anon_auth_client().refresh_session(request.refresh_token)
     except AuthApiError as exc:
@@ -141,6 +148,8 @@ def logout(access_token: str) -> None:
     """End every session of the caller (Supabase Auth deletes them, their refresh tokens with them).
     A session or account Auth no longer has counts as signed out, as in supabase-py's own sign_out;
     Auth refuses a banned account's token, so its sessions stay and the answer is AccountDisabled."""
+    from supabase_auth.errors import AuthApiError, AuthError
+
     try:
         service_client().auth.admin.sign_out(access_token, scope="global")
     except AuthApiError as exc:
@@ -173,6 +182,8 @@ def _admin_scope(caller: Caller, target_id: str | None) -> rows.AdminScope:
 
 def create_recruiter(new: NewRecruiter, caller: Caller) -> User:
     """An admin creates a recruiter, admin or viewer account in the admin's own organization."""
+    from supabase_auth.errors import AuthApiError
+
     organization_id = _admin_scope(caller, None).organization_id
     password = new.password or _generated_password()
     try:
@@ -201,6 +212,8 @@ def change_recruiter(recruiter_id: str, change: RecruiterChange, caller: Caller)
     or deactivation ends every session of the account itself: a trigger on recruiters deletes them
     with their refresh tokens (migration 20261126000500), which also stops the old access tokens
     at the database session check."""
+    from supabase_auth.errors import AuthError
+
     if _admin_scope(caller, recruiter_id).target_id is None:
         raise NotFound("The recruiter was not found.")
     if recruiter_id == caller.user_id and (change.role is not None or change.is_active is not None):

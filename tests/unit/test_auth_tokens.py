@@ -174,9 +174,10 @@ def test_hs256_verification_never_accepts_what_pyjwt_refuses(header, claims_draw
             token = f"{head}.{b64({**payload, 'app_metadata': {'role': 'admin'}})}.{signature}"
     ours, theirs = accepts(token), pyjwt_accepts(token)
     assert not ours or theirs, "accepted a token PyJWT refuses"
-    well_typed = all(
-        isinstance(payload.get(name), int) and not isinstance(payload.get(name), bool) for name in ("exp", "iat", "nbf") if name in payload
-    ) and payload.get("sub") != ""
+    well_typed = (
+        all(isinstance(payload.get(name), int) and not isinstance(payload.get(name), bool) for name in ("exp", "iat", "nbf") if name in payload)
+        and payload.get("sub") != ""
+    )
     if well_typed:
         assert ours == theirs
 

@@ -36,3 +36,18 @@ def test_a_hot_function_imports_no_heavy_library(module):
 def test_health_does_not_load_the_token_verifier():
     loaded = modules_loaded_by("functions.health")
     assert "jwt" not in loaded and "shared.auth" not in loaded
+
+
+def functions_of_serverless_yml() -> list[str]:
+    from local.gateway import load_specs
+
+    return sorted({spec.handler.rsplit(".", 1)[0].replace("/", ".") for spec in load_specs().values()})
+
+
+@pytest.mark.parametrize("module", functions_of_serverless_yml())
+def test_every_function_import_resumes_garbage_collection(module):
+    """functions/__init__.py pauses the collector for the import (shared/cold_start.py); a module
+    that did not resume it would leave a warm Lambda collecting nothing."""
+    probe = f"import gc, json\nimport {module}\nprint(json.dumps([gc.isenabled(), gc.get_freeze_count() > 0]))"
+    completed = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    assert json.loads(completed.stdout) == [True, True]

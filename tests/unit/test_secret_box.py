@@ -81,4 +81,4 @@ def test_settings_refuse_keys_that_are_not_32_bytes_of_base64(value):
 
 def test_loopback_receivers_are_off_unless_configured(monkeypatch):
     monkeypatch.delenv("WEBHOOK_ALLOW_LOOPBACK", raising=False)
-    assert Settings(_env_file=None).webhook_allow_loopback is False
+    assert Settings().webhook_allow_loopback is False
