@@ -7,8 +7,6 @@ and `cors_allow_origins` a comma-separated list. (pydantic-settings did this unt
 per-field source checks cost 40-50 ms of every cold start: docs/decisions.md.)
 """
 
-from __future__ import annotations
-
 import base64
 import binascii
 import json

@@ -1,8 +1,6 @@
 """What the AI layer takes and returns. Models sent to OpenAI as Structured Outputs keep every
 field required (strict JSON schema); optional values are nullable instead."""
 
-from __future__ import annotations
-
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar
 from urllib.parse import urlsplit

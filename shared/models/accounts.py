@@ -1,7 +1,5 @@
 """Accounts: registration, login, refresh, the caller's profile, recruiter administration."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator

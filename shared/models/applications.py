@@ -1,8 +1,6 @@
 """Applications: applying to a posting (which schedules its tailored interview), the candidate's
 views, the staff list and status moves, and the history of moves."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Literal
 from uuid import UUID

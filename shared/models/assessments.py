@@ -1,8 +1,6 @@
 """Assessments: the candidate's view (scores, strengths, weaknesses), the recruiter's view (every
 section, integrity flags, reasoning, history), and scoring still in progress."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID

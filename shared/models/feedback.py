@@ -1,7 +1,5 @@
 """Resume feedback: what the AI drafted, the recruiter's edits and approval, what was sent."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Literal
 from uuid import UUID

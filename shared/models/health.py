@@ -1,7 +1,5 @@
 """Health: liveness and database reachability."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from shared.models.base import Model

@@ -1,10 +1,8 @@
 """Interviews: starting one, answering a question (a turn), recovery status, messages,
 transcript and completion."""
 
-from __future__ import annotations
-
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 from uuid import UUID
 
 from pydantic import ConfigDict, Field, model_validator
@@ -32,7 +30,7 @@ class StartRequest(Model):
     )
 
     @model_validator(mode="after")
-    def _one_context(self) -> StartRequest:
+    def _one_context(self) -> Self:
         if self.resume_id and self.application_id:
             raise ValueError("Give either resume_id or application_id, not both.")
         return self
@@ -55,7 +53,7 @@ class TurnRequest(Model):
     question_id: UUID | None = Field(default=None, description="The question message being answered (guards against stale clients).")
 
     @model_validator(mode="after")
-    def _one_answer(self) -> TurnRequest:
+    def _one_answer(self) -> Self:
         given = [name for name in ("text", "audio_base64", "audio_path") if getattr(self, name) is not None]
         if len(given) != 1:
             raise ValueError("Send exactly one of text, audio_base64 (with audio_format) or audio_path.")

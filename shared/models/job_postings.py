@@ -1,10 +1,8 @@
 """Job postings: what candidates search and read, and what recruiters create, edit and move
 between statuses."""
 
-from __future__ import annotations
-
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from pydantic import AfterValidator, ConfigDict, Field, model_validator
@@ -110,7 +108,7 @@ class JobPostingCreate(Model):
     experience_level: ExperienceLevel = "mid"
 
     @model_validator(mode="after")
-    def _salary_band(self) -> JobPostingCreate:
+    def _salary_band(self) -> Self:
         _salary_order(self.salary_min, self.salary_max)
         return self
 
@@ -135,7 +133,7 @@ class JobPostingEdit(Model):
     experience_level: ExperienceLevel | None = None
 
     @model_validator(mode="after")
-    def _salary_band(self) -> JobPostingEdit:
+    def _salary_band(self) -> Self:
         _salary_order(self.salary_min, self.salary_max)
         return self
 

@@ -1,7 +1,5 @@
 """Interview recordings (consent, upload, review, withdrawal) and storage usage for admins."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Literal
 from uuid import UUID

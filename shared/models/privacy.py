@@ -1,7 +1,5 @@
 """The candidate's privacy rights: a copy of all their data, and erasure of the account."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID

@@ -3,8 +3,6 @@ GA Realtime server events the relay reads (pydantic models of the fields it uses
 `openai` SDK's own event types are the reference, and a unit test checks that what they
 serialise is accepted here)."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID

@@ -2,8 +2,6 @@
 export), one candidate's whole file, an interview reviewed answer by answer, organization-private
 notes and review marks on assessments."""
 
-from __future__ import annotations
-
 from datetime import date, datetime
 from typing import Any, Literal
 from uuid import UUID

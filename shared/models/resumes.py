@@ -1,7 +1,5 @@
 """Resumes: uploads, the resume as stored and parsed, download links, re-parsing."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Literal
 from uuid import UUID

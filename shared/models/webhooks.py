@@ -1,7 +1,5 @@
 """Outbound webhooks: what admins register, the secret shown once, and the delivery log."""
 
-from __future__ import annotations
-
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID

@@ -4,8 +4,6 @@ These are evidence for a recruiter, never a verdict: each flag names the message
 and how confident the rule is. The AI judgement in scoring adds to these; it does not replace them.
 """
 
-from __future__ import annotations
-
 import re
 import statistics
 from dataclasses import dataclass

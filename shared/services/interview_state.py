@@ -1,9 +1,7 @@
 """What an interview session remembers between turns (interview_sessions.progression_state): the
 progressive plan's state, the questions already asked and the one awaiting an answer."""
 
-from __future__ import annotations
-
-from typing import Any
+from typing import Any, Self
 
 from pydantic import ConfigDict, Field, model_validator
 
@@ -29,14 +27,14 @@ class SessionState(Model):
     job_stack: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _remember_current_question(self) -> SessionState:
+    def _remember_current_question(self) -> Self:
         current = self.current_question
         if current is not None and current.text not in self.asked_question_texts:
             self.asked_question_texts.append(current.text)
         return self
 
     @classmethod
-    def load(cls, stored: dict[str, Any] | None) -> SessionState:
+    def load(cls, stored: dict[str, Any] | None) -> Self:
         return cls.model_validate(stored or {})
 
     def context(self, role_type: str, *, follow_up: bool = False, last_answer: str | None = None) -> QuestionContext:

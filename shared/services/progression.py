@@ -3,8 +3,6 @@ in all, adapting after every answer. Pure logic over the session's progression s
 interview service stores the state after every turn.
 """
 
-from __future__ import annotations
-
 from statistics import fmean
 from typing import Literal
 

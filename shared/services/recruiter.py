@@ -9,8 +9,6 @@ and audio metadata, columns no API role is granted: they are read as the service
 was shown to see the interview. Files are signed through Storage as the caller, so Storage's own
 policies decide too."""
 
-from __future__ import annotations
-
 import base64
 import binascii
 import json
