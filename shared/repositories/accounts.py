@@ -3,21 +3,19 @@ admin's view of their organization's recruiters, login bookkeeping and access ch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from shared.db import Connection
 
 
-@dataclass(frozen=True)
-class Profile:
+class Profile(NamedTuple):
     id: str
     email: str
     full_name: str
 
 
-@dataclass(frozen=True)
-class CandidateProfile:
+class CandidateProfile(NamedTuple):
     """A candidate's profile as staff of their organizations read it."""
 
     id: str
@@ -28,8 +26,7 @@ class CandidateProfile:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class AdminScope:
+class AdminScope(NamedTuple):
     """The calling admin's organization, and the target recruiter when it belongs to it."""
 
     organization_id: str

@@ -6,8 +6,7 @@ domain errors the API answers with, mapped by SQLSTATE and hint."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from psycopg import errors as pg
 
@@ -34,8 +33,7 @@ UNIQUE_APPLICATION = "applications_candidate_id_job_posting_id_key"
 SORTS = {"date": "a.created_at desc, a.id desc", "score": "a.overall_score desc nulls last, a.created_at desc, a.id desc"}
 
 
-@dataclass(frozen=True)
-class StartState:
+class StartState(NamedTuple):
     """What starting an application's interview needs to know beyond the interview itself."""
 
     application_status: str
@@ -43,8 +41,7 @@ class StartState:
     posting_open: bool
 
 
-@dataclass(frozen=True)
-class Notice:
+class Notice(NamedTuple):
     """What the status email needs."""
 
     email: str
@@ -109,8 +106,7 @@ def find(conn: Connection, application_id: str) -> Application | None:
     return _application(row) if row else None
 
 
-@dataclass(frozen=True)
-class CandidateRow:
+class CandidateRow(NamedTuple):
     application: Application
     interview: ApplicationInterview | None
     result: CandidateAssessment | None

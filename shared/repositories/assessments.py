@@ -5,8 +5,7 @@ messages) and writes (a new current assessment, the old one kept as history)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from psycopg import errors as pg
@@ -58,8 +57,7 @@ STORED_COLUMNS = (
 JSON_COLUMNS = frozenset({"skill_scores", "skill_boundary_map", "strengths", "weaknesses", "integrity_flags", "ai_reasoning", "recommended_actions"})
 
 
-@dataclass(frozen=True)
-class ScoringInterview:
+class ScoringInterview(NamedTuple):
     """What scoring needs of the interview."""
 
     id: UUID
@@ -68,8 +66,7 @@ class ScoringInterview:
     skill_boundaries_identified: dict[str, Any] | None
 
 
-@dataclass(frozen=True)
-class ScoringMessage:
+class ScoringMessage(NamedTuple):
     id: UUID
     sequence_number: int
     message_type: str

@@ -4,9 +4,8 @@ reads, content edits, approval and the auto-send claim."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from shared.db import Connection, one
 from shared.models.feedback import Feedback, PendingFeedback
@@ -18,8 +17,7 @@ COLUMNS = (
 JSON_COLUMNS = frozenset({"identified_gaps", "recommended_resources"})
 
 
-@dataclass(frozen=True)
-class FeedbackEmail:
+class FeedbackEmail(NamedTuple):
     """What the feedback email needs."""
 
     email: str
@@ -40,8 +38,7 @@ def pending(conn: Connection, limit: int) -> list[PendingFeedback]:
     return [PendingFeedback.model_validate({**row, "candidate": {"id": row["candidate_id"], "full_name": row["candidate_name"]}}) for row in rows]
 
 
-@dataclass(frozen=True)
-class QueuedFeedback:
+class QueuedFeedback(NamedTuple):
     id: str
     resume_id: str
     candidate_id: str
@@ -51,8 +48,7 @@ class QueuedFeedback:
     auto_send_at: datetime
 
 
-@dataclass(frozen=True)
-class Queue:
+class Queue(NamedTuple):
     """The organization's approval queue: its size, oldest, how many the sweep sends within the
     hour, and the oldest items."""
 

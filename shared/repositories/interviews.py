@@ -10,9 +10,8 @@ one pipelined call under the caller's RLS, everything it writes in one call of
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 
 from shared import db
@@ -25,8 +24,7 @@ MESSAGE_COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Usage:
+class Usage(NamedTuple):
     """Tokens and costs to add: language-model work, and speech billed apart."""
 
     tokens: int
@@ -36,8 +34,7 @@ class Usage:
     model: str | None
 
 
-@dataclass(frozen=True)
-class ScheduledInterview:
+class ScheduledInterview(NamedTuple):
     """The interview of a candidate's application, with what its job posting tells the questions."""
 
     id: str
@@ -48,14 +45,12 @@ class ScheduledInterview:
     job_stack: list[str]
 
 
-@dataclass(frozen=True)
-class ResumeSkills:
+class ResumeSkills(NamedTuple):
     id: str
     skills: list[str]
 
 
-@dataclass(frozen=True)
-class Interview:
+class Interview(NamedTuple):
     """An interview as its candidate and their organizations' staff see it."""
 
     id: UUID
@@ -70,8 +65,7 @@ class Interview:
     last_activity_at: datetime | None
 
 
-@dataclass(frozen=True)
-class TranscriptLine:
+class TranscriptLine(NamedTuple):
     sequence_number: int
     message_type: str
     content_text: str
@@ -80,13 +74,11 @@ class TranscriptLine:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class Finished:
+class Finished(NamedTuple):
     duration_seconds: int
 
 
-@dataclass(frozen=True)
-class TurnInterview:
+class TurnInterview(NamedTuple):
     """What a turn needs of the interview, with the database time the request was received."""
 
     id: UUID
@@ -99,8 +91,7 @@ class TurnInterview:
     received_at: datetime
 
 
-@dataclass(frozen=True)
-class Session:
+class Session(NamedTuple):
     """The engine's session row (service role only: not candidate-readable)."""
 
     id: str | None
@@ -111,8 +102,7 @@ class Session:
 NO_SESSION = Session(id=None, progression_state=None, conversation_memory=None)
 
 
-@dataclass(frozen=True)
-class RecentMessage:
+class RecentMessage(NamedTuple):
     id: UUID
     sequence_number: int
     message_type: str
@@ -120,8 +110,7 @@ class RecentMessage:
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class StaffInterview:
+class StaffInterview(NamedTuple):
     """An interview with its accounting, as staff of the candidate's organizations read it."""
 
     id: UUID
@@ -143,8 +132,7 @@ class StaffInterview:
     realtime_cost_usd: float
 
 
-@dataclass(frozen=True)
-class CompletedInterview:
+class CompletedInterview(NamedTuple):
     id: str
     candidate_id: str
     full_name: str
@@ -154,8 +142,7 @@ class CompletedInterview:
     completed_at: datetime
 
 
-@dataclass(frozen=True)
-class ReviewMessage:
+class ReviewMessage(NamedTuple):
     """A message with what a review shows of it (service role: evaluations and audio metadata are staff-only columns)."""
 
     id: UUID
@@ -248,8 +235,7 @@ def create_session(conn: Connection, interview_id: str, difficulty_level: str, p
     return str(one(cursor)["id"])
 
 
-@dataclass(frozen=True)
-class StartRead:
+class StartRead(NamedTuple):
     """Everything a start reads, in one round trip: whether the caller's session is live, the
     rate limit's answer (counted only for a live session), the caller's application's scheduled
     interview and, read as the service once the application is shown to be theirs, its state;
@@ -265,8 +251,7 @@ class StartRead:
     role_for_skills: RoleType | None
 
 
-@dataclass(frozen=True)
-class ApplicationStartState:
+class ApplicationStartState(NamedTuple):
     """An application's status and whether its posting still takes interviews."""
 
     application_status: str
@@ -352,8 +337,7 @@ def read_start(claims: dict[str, Any], *, application_id: str | None, resume_id:
     )
 
 
-@dataclass(frozen=True)
-class Started:
+class Started(NamedTuple):
     """What private.record_start did: started (the interview and its first question), or
     conflict (the scheduled interview was started, or the abandoned one replaced, meanwhile)."""
 
@@ -722,16 +706,14 @@ def touch(conn: Connection, interview_id: str) -> None:
 # A turn in two round trips
 
 
-@dataclass(frozen=True)
-class TurnReplay:
+class TurnReplay(NamedTuple):
     """The first result of a repeated client_turn_id: its answer and the question that followed."""
 
     answer: Answer
     question: Message | None
 
 
-@dataclass(frozen=True)
-class TurnRead:
+class TurnRead(NamedTuple):
     """Everything a turn reads, in one round trip: whether the caller's session is live, the
     interview if the caller sees it, and only when it is theirs the engine's session, the last
     message (the outstanding question), the message before it, and the first result of a
@@ -785,7 +767,7 @@ def read_turn(claims: dict[str, Any], interview_id: str, client_turn_id: str | N
     _, (row,), _, engine = db.round_trip([db.as_user(claims), (TURN_READ_SQL, params), (TURN_SWITCH_SQL, params), (TURN_ENGINE_SQL, params)])
     interview = None
     if row["id"] is not None:
-        interview = TurnInterview(**{key: row[key] for key in TurnInterview.__dataclass_fields__})
+        interview = TurnInterview(**{key: row[key] for key in TurnInterview._fields})
     if not engine:
         return TurnRead(session_active=bool(row["session_active"]), interview=interview, session=NO_SESSION, last=None, previous=None, replay=None)
     found = engine[0]
@@ -812,8 +794,7 @@ def _recent(row: dict[str, Any], prefix: str) -> RecentMessage | None:
     return RecentMessage(**{column: row[prefix + column] for column in RECENT_COLUMNS})
 
 
-@dataclass(frozen=True)
-class StepRows:
+class StepRows(NamedTuple):
     """What one step of the engine writes: the arguments of private.record_turn."""
 
     question_sequence: int
@@ -836,8 +817,7 @@ class StepRows:
     end_reason: str | None
 
 
-@dataclass(frozen=True)
-class Recorded:
+class Recorded(NamedTuple):
     """What private.record_turn did: applied (the answer and the next question), replayed (the
     first result of the same client_turn_id, with the engine state), conflict (another answer
     applied first), not_active, or not_found (not the caller's interview)."""

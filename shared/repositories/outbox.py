@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from shared.db import Connection, one
 
 
-@dataclass(frozen=True)
-class OutboxMessage:
+class OutboxMessage(NamedTuple):
     """A stored message; the body is None once retention removed it."""
 
     status: str
@@ -20,8 +19,7 @@ class OutboxMessage:
     related_id: str | None
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):
     """What a message was sent about, e.g. ("resume_feedback", <feedback id>)."""
 
     type: str | None

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from shared.db import Connection, one
 from shared.models.recruiter import CandidateContact, PipelineCandidate, PipelineQuery
@@ -29,8 +29,7 @@ SORT_KEYS = {
 }
 
 
-@dataclass(frozen=True)
-class Position:
+class Position(NamedTuple):
     """Where a page ends: the last row's sort key and candidate id."""
 
     key: int | datetime

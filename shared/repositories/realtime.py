@@ -5,9 +5,8 @@ session's instructions and the relay read of the interview."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 from uuid import UUID
 
 from shared.ai.models import RoleType
@@ -18,8 +17,7 @@ EventKind = Literal["candidate_transcript", "interviewer_transcript", "tool_call
 Recorded = Literal["new", "duplicate", "foreign"]
 
 
-@dataclass(frozen=True)
-class RealtimeInterview:
+class RealtimeInterview(NamedTuple):
     """What opening a session or relaying events needs of the interview, with the database time."""
 
     id: UUID
@@ -33,31 +31,27 @@ class RealtimeInterview:
     now: datetime
 
 
-@dataclass(frozen=True)
-class Lease:
+class Lease(NamedTuple):
     id: str
     model: str
     expires_at: datetime
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """A ledger row: who recorded the id, and a tool call's answer."""
 
     interview_id: str
     output: dict[str, Any] | None
 
 
-@dataclass(frozen=True)
-class PendingTranscript:
+class PendingTranscript(NamedTuple):
     id: int
     key: str
     transcript: str
     created_at: datetime
 
 
-@dataclass(frozen=True)
-class TokenUsage:
+class TokenUsage(NamedTuple):
     input_text: int
     input_audio: int
     cached_input: int

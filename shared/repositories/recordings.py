@@ -3,8 +3,8 @@ withdrawal, the content check's reads and writes, and the retention sweep's batc
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from shared.db import Connection, one
 from shared.models.media import Recording
@@ -12,8 +12,7 @@ from shared.models.media import Recording
 COLUMNS = "id, interview_id, mime_type, size_bytes, consent_given_at, created_at"
 
 
-@dataclass(frozen=True)
-class StoredRecording:
+class StoredRecording(NamedTuple):
     """A recording with where it is stored and whether its content was checked."""
 
     recording: Recording
@@ -21,8 +20,7 @@ class StoredRecording:
     checked: bool
 
 
-@dataclass(frozen=True)
-class UploadedRecording:
+class UploadedRecording(NamedTuple):
     """What the content check needs of a recording row."""
 
     id: str
@@ -30,8 +28,7 @@ class UploadedRecording:
     checked: bool
 
 
-@dataclass(frozen=True)
-class StoredFile:
+class StoredFile(NamedTuple):
     id: str
     storage_path: str
 

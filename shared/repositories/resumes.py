@@ -3,8 +3,8 @@ the active version and parsing status, and the names recorded for uploads to com
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from shared.db import Connection, one
 from shared.models.feedback import FeedbackSummary
@@ -13,8 +13,7 @@ from shared.models.resumes import Resume
 COLUMNS = "id, file_name, file_size, mime_type, parsing_status, parsing_error, parsed_data, uploaded_at, parsed_at, is_active"
 
 
-@dataclass(frozen=True)
-class StoredResume:
+class StoredResume(NamedTuple):
     """A resume with where it is stored and whose it is."""
 
     resume: Resume
@@ -22,8 +21,7 @@ class StoredResume:
     storage_path: str
 
 
-@dataclass(frozen=True)
-class FailedResume:
+class FailedResume(NamedTuple):
     """A resume whose parsing failed, with its candidate, for the recruiter dashboard."""
 
     id: str
@@ -35,8 +33,7 @@ class FailedResume:
     uploaded_at: datetime
 
 
-@dataclass(frozen=True)
-class DeletedResume:
+class DeletedResume(NamedTuple):
     candidate_id: str
     storage_path: str
     was_active: bool

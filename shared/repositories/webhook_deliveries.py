@@ -5,8 +5,7 @@ the retry, or settle the delivery as delivered or failed."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from shared.db import Connection, one
 from shared.models.webhooks import Delivery
@@ -20,8 +19,7 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Pending:
+class Pending(NamedTuple):
     """A delivery about to be attempted: what to send, and to which webhook."""
 
     webhook_id: str

@@ -4,9 +4,8 @@ no insert or update grant), after the service has read the row under the caller'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from shared import roles
 from shared.db import Connection, one
@@ -19,8 +18,7 @@ COLUMNS = (
 )
 
 
-@dataclass(frozen=True)
-class Destination:
+class Destination(NamedTuple):
     """Where and whether a webhook's deliveries go."""
 
     url: str
