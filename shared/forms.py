@@ -1,13 +1,11 @@
 """multipart/form-data request bodies (Function URL events carry them base64-encoded), parsed
-with the standard library's MIME parser rather than by hand."""
+with the standard library's MIME parser rather than by hand (imported by the first form parsed)."""
 
 from __future__ import annotations
 
 import base64
 import binascii
 from dataclasses import dataclass
-from email import policy
-from email.parser import BytesParser
 
 from aws_lambda_powertools.utilities.data_classes import LambdaFunctionUrlEvent
 
@@ -35,6 +33,9 @@ def raw_body(event: LambdaFunctionUrlEvent, max_bytes: int) -> bytes:
 
 def file_field(event: LambdaFunctionUrlEvent, field: str, max_bytes: int) -> UploadedFile:
     """The file sent in form field `field`; 415 for another content type, 400 when it is missing."""
+    from email import policy
+    from email.parser import BytesParser
+
     content_type = event.headers.get("content-type") or ""
     if not content_type.lower().startswith("multipart/form-data") or "boundary=" not in content_type.lower():
         raise UnsupportedMediaType("Send the file as multipart/form-data.")

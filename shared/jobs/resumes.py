@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from shared import storage
+from shared import buckets, storage
 from shared.ai.base import get_provider
 from shared.ai.models import ResumeExtraction
 from shared.db import service_transaction
@@ -17,7 +17,6 @@ from shared.services.resume_files import UnreadableResume, check_resume_bytes, e
 from shared.settings import get_settings
 from shared.supabase_clients import service_client
 
-BUCKET = "resumes"
 AI_POLICY = RetryPolicy(base_seconds=15, max_seconds=600)
 
 
@@ -49,7 +48,7 @@ def process_resume(payload: dict[str, Any]) -> dict[str, Any]:
         return {"resume_id": resume_id, "skipped": "deleted"}
     if row["parsing_status"] == "completed" and not payload.get("force"):
         return {"resume_id": resume_id, "skipped": "already parsed"}
-    data = storage.download(service_client(), BUCKET, row["storage_path"])
+    data = storage.download(service_client(), buckets.RESUMES, row["storage_path"])
     try:
         check_resume_bytes(row["file_name"], row["mime_type"], data)
     except (ValidationFailed, PayloadTooLarge) as exc:

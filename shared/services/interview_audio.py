@@ -12,7 +12,7 @@ import wave
 from dataclasses import dataclass
 from typing import Any
 
-from shared import storage
+from shared import buckets, storage
 from shared.ai.base import get_provider
 from shared.ai.models import AIUsage
 from shared.errors import AIFailed, AppError, AudioInvalid, NotFound, PayloadTooLarge, TranscriptionFailed
@@ -21,7 +21,6 @@ from shared.settings import get_settings
 from shared.storage_keys import VALID_KEY
 from shared.supabase_clients import service_client, user_storage
 
-BUCKET = "audio"
 MAX_INLINE_AUDIO_BYTES = 4 * 1024 * 1024
 MIN_WAV_SAMPLE_RATE = 16000
 MIN_AUDIO_SECONDS = 0.1
@@ -55,8 +54,8 @@ def speak_question(candidate_id: str, interview_id: str, sequence_number: int, t
         extension = "mp3" if speech.value.format == "mp3" else "wav"
         path = f"{candidate_id}/{interview_id}/question-{sequence_number}.{extension}"
         client = service_client()
-        storage.upload(client, BUCKET, path, speech.value.audio, speech.value.content_type)
-        url = storage.signed_url(client, BUCKET, path, get_settings().interview_audio_url_seconds)
+        storage.upload(client, buckets.AUDIO, path, speech.value.audio, speech.value.content_type)
+        url = storage.signed_url(client, buckets.AUDIO, path, get_settings().interview_audio_url_seconds)
     except AppError as exc:
         logger.warning("question audio unavailable; continuing with text", extra={"error_code": exc.code})
         return None
@@ -67,7 +66,7 @@ def question_audio_url(path: str | None) -> str | None:
     if not path:
         return None
     try:
-        return storage.signed_url(service_client(), BUCKET, path, get_settings().interview_audio_url_seconds)
+        return storage.signed_url(service_client(), buckets.AUDIO, path, get_settings().interview_audio_url_seconds)
     except AppError:
         return None
 
@@ -80,7 +79,7 @@ def answer_audio(
         if audio_path.split("/", 1)[0] != caller_id or _UNSAFE_PATH.search(audio_path) or not VALID_KEY.match(audio_path):
             raise AudioInvalid("The audio file was not found in your folder.")
         try:
-            data = storage.download(user_storage(access_token), BUCKET, audio_path)
+            data = storage.download(user_storage(access_token), buckets.AUDIO, audio_path)
         except (NotFound, storage.InvalidPath) as exc:
             raise AudioInvalid("The audio file was not found in your folder.") from exc
         return data, audio_path.rsplit(".", 1)[-1].lower(), audio_path

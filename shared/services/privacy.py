@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from shared import lockout, storage
+from shared import buckets, lockout, storage
 from shared.auth import Caller
 from shared.db import service_transaction, user_transaction
 from shared.errors import NotFound, ReauthenticationFailed, ServiceUnavailable
@@ -21,8 +21,6 @@ from shared.repositories import privacy as rows
 from shared.repositories import recordings as recording_rows
 from shared.settings import get_settings
 from shared.supabase_clients import anon_auth_client, service_client, user_storage
-
-RESUMES, AUDIO, RECORDINGS = "resumes", "audio", "interview-recordings"
 
 
 def export(caller: Caller) -> DataExport:
@@ -47,10 +45,10 @@ def export(caller: Caller) -> DataExport:
 
     seconds = get_settings().privacy_export_url_seconds
     files = user_storage(caller.access_token)
-    resume_urls = storage.signed_urls(files, RESUMES, [path for _, path in resumes], seconds, download=True)
+    resume_urls = storage.signed_urls(files, buckets.RESUMES, [path for _, path in resumes], seconds, download=True)
     audio_paths = sorted({path for entries in messages.values() for _, path in entries if path})
-    audio_urls = storage.signed_urls(files, AUDIO, audio_paths, seconds, download=True)
-    recording_urls = storage.signed_urls(files, RECORDINGS, [item.storage_path for item in recordings], seconds, download=True)
+    audio_urls = storage.signed_urls(files, buckets.AUDIO, audio_paths, seconds, download=True)
+    recording_urls = storage.signed_urls(files, buckets.RECORDINGS, [item.storage_path for item in recordings], seconds, download=True)
 
     return DataExport(
         exported_at=datetime.now(UTC),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared import rate_limit, storage
+from shared import buckets, rate_limit, storage
 from shared.auth import Caller
 from shared.db import service_transaction, user_transaction
 from shared.errors import NotFound, RecordingExists, RecordingNotReady
@@ -18,8 +18,6 @@ from shared.repositories import storage_usage
 from shared.services.recording_files import HEAD_BYTES, check_declared, detect_type, storage_path
 from shared.settings import get_settings
 from shared.supabase_clients import service_client, user_storage
-
-BUCKET = "interview-recordings"
 
 
 def request_upload(caller: Caller, interview_id: str, request: RecordingUploadRequest) -> RecordingUpload:
@@ -35,7 +33,7 @@ def request_upload(caller: Caller, interview_id: str, request: RecordingUploadRe
     path = storage_path(caller.user_id, interview_id, declared.content_type)
     with service_transaction() as conn:
         consented = rows.record_consent(conn, path, caller.user_id, interview_id, declared.content_type)
-    signed = storage.signed_upload_url(user_storage(caller.access_token), BUCKET, path)
+    signed = storage.signed_upload_url(user_storage(caller.access_token), buckets.RECORDINGS, path)
     logger.info("recording consent given", extra={"interview_id": interview_id})
     return RecordingUpload(upload_url=signed["upload_url"], token=signed["token"], path=path, consent_given_at=consented)
 
@@ -50,7 +48,7 @@ def review(caller: Caller, interview_id: str) -> RecordingReview:
     if not found.checked:
         raise RecordingNotReady()
     seconds = get_settings().recording_review_url_seconds
-    url = storage.signed_url(user_storage(caller.access_token), BUCKET, found.storage_path, seconds)
+    url = storage.signed_url(user_storage(caller.access_token), buckets.RECORDINGS, found.storage_path, seconds)
     return RecordingReview(recording=found.recording, url=url, expires_in=seconds)
 
 
@@ -63,7 +61,7 @@ def withdraw(caller: Caller, interview_id: str) -> None:
             raise NotFound("The interview was not found.")
     with service_transaction() as conn:
         paths = rows.withdraw(conn, interview_id, caller.user_id)
-        storage.remove_many(service_client(), BUCKET, paths)
+        storage.remove_many(service_client(), buckets.RECORDINGS, paths)
     logger.info("recording consent withdrawn", extra={"interview_id": interview_id, "paths": len(paths)})
 
 
@@ -71,7 +69,7 @@ def check_upload(path: str) -> dict[str, Any]:
     """recording.check: keep an uploaded object only when a consented recording row points at it
     and its first bytes are the container the row declares; otherwise remove the object (and the
     row). Idempotent: a checked recording is left alone, a vanished object takes its row along."""
-    head = storage.read_head(service_client(), BUCKET, path, HEAD_BYTES)
+    head = storage.read_head(service_client(), buckets.RECORDINGS, path, HEAD_BYTES)
     with service_transaction() as conn:
         found = rows.uploaded(conn, path)
         if head is None:
@@ -79,14 +77,14 @@ def check_upload(path: str) -> dict[str, Any]:
                 rows.delete(conn, found.id)
             return {"outcome": "gone"}
         if found is None:
-            storage.remove(service_client(), BUCKET, path)
+            storage.remove(service_client(), buckets.RECORDINGS, path)
             logger.warning("recording upload removed: no consent for it")
             return {"outcome": "removed", "reason": "no consent"}
         if found.checked:
             return {"outcome": "already checked", "recording_id": found.id}
         if detect_type(head) != found.mime_type:
             rows.delete(conn, found.id)
-            storage.remove(service_client(), BUCKET, path)  # the row's deletion commits only once the file is gone
+            storage.remove(service_client(), buckets.RECORDINGS, path)  # the row's deletion commits only once the file is gone
             logger.warning("recording discarded: its content is not the declared video type", extra={"recording_id": found.id})
             return {"outcome": "removed", "reason": "content", "recording_id": found.id}
         rows.mark_checked(conn, found.id)

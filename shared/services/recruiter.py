@@ -20,7 +20,7 @@ from uuid import UUID
 
 from pydantic import ValidationError
 
-from shared import storage
+from shared import buckets, storage
 from shared.auth import Caller
 from shared.csv_export import render
 from shared.db import Connection, become_service, user_transaction
@@ -66,9 +66,6 @@ from shared.repositories import pipeline as pipeline_rows
 from shared.repositories import resumes as resume_rows
 from shared.repositories.interviews import ReviewMessage
 from shared.repositories.pipeline import ExportRow, Position
-from shared.services.interview_audio import BUCKET as AUDIO_BUCKET
-from shared.services.resumes import BUCKET as RESUME_BUCKET
-from shared.services.resumes import DOWNLOAD_URL_SECONDS
 from shared.settings import get_settings
 from shared.supabase_clients import user_storage
 
@@ -327,12 +324,12 @@ def candidate(caller: Caller, candidate_id: str) -> CandidateDetail:
         applications = application_rows.history_of_candidate(conn, organization, candidate_id)
         interviews = interview_rows.of_candidate(conn, candidate_id)
         records = assessment_rows.records(conn, organization, [str(found.id) for found in interviews])
-    links = _signed(caller.access_token, RESUME_BUCKET, [item.storage_path for item in stored], DOWNLOAD_URL_SECONDS, download=True)
+    links = _signed(caller.access_token, buckets.RESUMES, [item.storage_path for item in stored], buckets.RESUME_LINK_SECONDS, download=True)
     resumes = [
         CandidateResume(
             **item.resume.model_dump(),
             download_url=links.get(item.storage_path),
-            download_expires_in=DOWNLOAD_URL_SECONDS,
+            download_expires_in=buckets.RESUME_LINK_SECONDS,
         )
         for item in stored
     ]
@@ -423,7 +420,7 @@ def interview_review(caller: Caller, interview_id: str) -> InterviewReview:
     current = next((record for record in records if record.is_current), None)
     flags, skills = _citing(current)
     spoken = {m.id: m.content_audio_url for m in messages if m.message_type == "candidate_response" and m.content_audio_url}
-    links = _signed(caller.access_token, AUDIO_BUCKET, list(spoken.values()), get_settings().interview_audio_url_seconds)
+    links = _signed(caller.access_token, buckets.AUDIO, list(spoken.values()), get_settings().interview_audio_url_seconds)
     urls = {message_id: links.get(path) for message_id, path in spoken.items()}
     entries = [_entry(m, flags.get(str(m.id), []), skills.get(str(m.id), []), urls.get(m.id)) for m in messages]
     answer_ids = {str(m.id) for m in messages if m.message_type == "candidate_response"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from shared import rate_limit, storage
+from shared import buckets, rate_limit, storage
 from shared.auth import Caller
 from shared.db import Connection, service_transaction, user_transaction
 from shared.errors import NotFound
@@ -20,9 +20,6 @@ from shared.repositories import resumes as rows
 from shared.services.resume_files import ResumeFile, check_resume_bytes, check_resume_name, storage_path
 from shared.settings import get_settings
 from shared.supabase_clients import service_client, user_storage
-
-BUCKET = "resumes"
-DOWNLOAD_URL_SECONDS = 300
 
 
 def _new_path(caller: Caller, checked: ResumeFile) -> str:
@@ -44,7 +41,7 @@ def upload(caller: Caller, file: UploadedFile) -> Resume:
     _count_upload(caller)
     checked = check_resume_bytes(file.file_name, file.content_type, file.data)
     path = _new_path(caller, checked)
-    storage.upload(user_storage(caller.access_token), BUCKET, path, file.data, checked.content_type)
+    storage.upload(user_storage(caller.access_token), buckets.RESUMES, path, file.data, checked.content_type)
     with user_transaction(caller.claims) as conn:
         resume = rows.by_path(conn, path)
     if resume is None:  # the trigger creates the row in the storage insert's transaction
@@ -58,7 +55,7 @@ def upload_url(caller: Caller, request: UploadUrlRequest) -> UploadUrl:
     content). Counts as an upload for the hourly limit."""
     _count_upload(caller)
     checked = check_resume_name(request.file_name, request.content_type, request.file_size)
-    signed = storage.signed_upload_url(user_storage(caller.access_token), BUCKET, _new_path(caller, checked))
+    signed = storage.signed_upload_url(user_storage(caller.access_token), buckets.RESUMES, _new_path(caller, checked))
     return UploadUrl.model_validate(signed)
 
 
@@ -87,8 +84,8 @@ def download_url(caller: Caller, resume_id: str) -> DownloadUrl:
     """A short-lived signed link to the stored file, served as an attachment (never rendered)."""
     with user_transaction(caller.claims) as conn:
         found = _visible(conn, resume_id)
-    url = storage.signed_url(user_storage(caller.access_token), BUCKET, found.storage_path, DOWNLOAD_URL_SECONDS, download=True)
-    return DownloadUrl(url=url, expires_in=DOWNLOAD_URL_SECONDS)
+    url = storage.signed_url(user_storage(caller.access_token), buckets.RESUMES, found.storage_path, buckets.RESUME_LINK_SECONDS, download=True)
+    return DownloadUrl(url=url, expires_in=buckets.RESUME_LINK_SECONDS)
 
 
 def delete(caller: Caller, resume_id: str) -> None:
@@ -98,7 +95,7 @@ def delete(caller: Caller, resume_id: str) -> None:
         path = rows.delete_owned(conn, resume_id, caller.user_id)
         if path is None:
             raise NotFound("The resume was not found.")
-        storage.remove(user_storage(caller.access_token), BUCKET, path)
+        storage.remove(user_storage(caller.access_token), buckets.RESUMES, path)
 
 
 def activate(caller: Caller, resume_id: str) -> Resume:
@@ -138,6 +135,6 @@ def discard(resume_id: str, reason: str) -> bool:
             return False
         if deleted.was_active:
             rows.activate_newest(conn, deleted.candidate_id)
-        storage.remove(service_client(), BUCKET, deleted.storage_path)  # the deletion commits only once the object is gone
+        storage.remove(service_client(), buckets.RESUMES, deleted.storage_path)  # the deletion commits only once the object is gone
     logger.warning("resume discarded: its stored content failed the upload checks", extra={"resume_id": resume_id, "reason": reason})
     return True

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from shared import storage
+from shared import buckets, storage
 from shared.db import service_transaction
 from shared.errors import AppError
 from shared.logs import logger
@@ -70,14 +70,14 @@ def _soft_delete_recordings(batch_size: int) -> int:
 def _hard_delete_recordings(batch_size: int) -> int:
     with service_transaction() as conn:
         due = recording_rows.due_for_purge(conn, batch_size)
-        storage.remove_many(service_client(), "interview-recordings", [item.storage_path for item in due])
+        storage.remove_many(service_client(), buckets.RECORDINGS, [item.storage_path for item in due])
         return recording_rows.delete_many(conn, [item.id for item in due]) if due else 0
 
 
 def _remove_question_audio(batch_size: int) -> int:
     with service_transaction() as conn:
         expired = question_audio.expired(conn, timedelta(days=get_settings().question_audio_retention_days), batch_size)
-        storage.remove_many(service_client(), "audio", [item.storage_path for item in expired])
+        storage.remove_many(service_client(), buckets.AUDIO, [item.storage_path for item in expired])
         return question_audio.clear(conn, [item.id for item in expired]) if expired else 0
 
 
