@@ -15,9 +15,9 @@ time and CPU time in ms (median, min and max of --runs), peak memory (ru_maxrss,
 modules the import loaded and which of the heavy libraries among them, and whether the median
 wall time meets the target. Models are built at first use (shared/models/base.py), so it also
 prints how many the import defined unbuilt and how long building every one of them takes after
-the import: the most that deferring moved onto requests (each request builds only its own). The
-CPU time is the steadier figure on a busy machine (other processes stretch wall time, not CPU
-time); the machine's load average is printed with it.
+the import: the most that deferring moved onto requests (each request builds only its own).
+Runs go round robin over the functions. The CPU time is the steadier figure on a busy machine
+(other processes stretch wall time, not CPU time); the machine's load average is printed with it.
 """
 
 from __future__ import annotations
@@ -93,11 +93,18 @@ def main() -> None:
         shutil.rmtree(packaged, ignore_errors=True)
         package.assemble(package.host_platform(), packaged)
     names = args.function or [name for name, spec in specs.items() if spec.url or args.all]
+    modules = {name: specs[name].handler.rpartition(".")[0].replace("/", ".") for name in names}
+    for module in modules.values():
+        measure(module, packaged)  # the first run may still compile bytecode; Lambda gets it precompiled (make package)
+    # Round robin: run r of every function, then run r + 1, so that a slow spell of the machine (other
+    # processes, a neighbour on the host) spreads over all functions instead of landing on one.
+    measured: dict[str, list[dict[str, object]]] = {name: [] for name in names}
+    for _ in range(args.runs):
+        for name, module in modules.items():
+            measured[name].append(measure(module, packaged))
     results = {}
     for name in names:
-        module = specs[name].handler.rpartition(".")[0].replace("/", ".")
-        measure(module, packaged)  # the first run may still compile bytecode; Lambda gets it precompiled (make package)
-        runs = [measure(module, packaged) for _ in range(args.runs)]
+        runs = measured[name]
         wall = [float(run["wall_ms"]) for run in runs]  # type: ignore[arg-type]
         cpu = [float(run["cpu_ms"]) for run in runs]  # type: ignore[arg-type]
         results[name] = {
