@@ -7,7 +7,7 @@ from uuid import UUID
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from shared.auth import AnyCaller, Candidate, Staff
+from shared.auth import AnyCaller, Candidate, CandidateCheckedInRead, Staff
 from shared.errors import Forbidden, InterviewNotActive, NotFound, PayloadTooLarge, RateLimited, RecordingExists, RecordingNotReady
 from shared.http import Envelope, create_app, make_handler, no_content, ok, raises
 from shared.models.interviews import Completion, InterviewStatusView, LatestMessage, MessagePage, Transcript
@@ -52,8 +52,8 @@ def transcript(interview_id: UUID, caller: AnyCaller) -> Envelope[Transcript]:
 
 @app.post("/<interview_id>/complete")
 @raises(NotFound, Forbidden, InterviewNotActive)
-def complete(interview_id: UUID, caller: Candidate) -> Envelope[Completion]:
-    """End the interview now; scoring is queued."""
+def complete(interview_id: UUID, caller: CandidateCheckedInRead) -> Envelope[Completion]:
+    """End the interview now; scoring is queued. Completing it again answers the same duration."""
     return ok(interviews.complete(caller, str(interview_id)))
 
 

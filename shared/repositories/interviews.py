@@ -579,6 +579,23 @@ def finish(conn: Connection, interview_id: str, reason: str) -> Finished | None:
     return Finished(duration_seconds=row["duration_seconds"]) if row else None
 
 
+class CandidateCompletion(NamedTuple):
+    """What private.complete_interview found and did: whether the caller's session is live, their
+    interview's status and duration (None when it is not theirs), and whether this call completed it."""
+
+    session_active: bool
+    status: str | None
+    duration_seconds: int | None
+    completed: bool
+
+
+def complete_as_candidate(claims: dict[str, Any], interview_id: str) -> CandidateCompletion:
+    """The candidate completes their in-progress interview in one round trip
+    (supabase/migrations/20261128000000_create_complete_interview.sql)."""
+    _, (row,) = db.round_trip([db.on_behalf_of(claims), ("select * from private.complete_interview(%s)", [interview_id])])
+    return CandidateCompletion(**row)
+
+
 def abandon_inactive(conn: Connection, now: datetime | None, minutes: int) -> list[str]:
     """Abandon in-progress interviews idle for `minutes` as of `now` (default the database clock)
     that no realtime connection still holds; their ids."""

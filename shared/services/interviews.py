@@ -15,8 +15,8 @@ from typing import Any, cast
 from shared.ai.base import get_provider, realtime_unavailable_reason
 from shared.ai.models import AIUsage, RoleType
 from shared.auth import Caller, confirm_session
-from shared.db import Connection, become_service, service_transaction, user_transaction
-from shared.errors import Conflict, Forbidden, InterviewNotActive, JobNotOpen, NotFound, RateLimited, ValidationFailed
+from shared.db import Connection, become_service, service_transaction
+from shared.errors import Conflict, InterviewNotActive, JobNotOpen, NotFound, RateLimited, ValidationFailed
 from shared.models.interviews import (
     Completion,
     InterviewMode,
@@ -276,18 +276,15 @@ def transcript(caller: Caller, interview_id: str) -> Transcript:
 
 
 def complete(caller: Caller, interview_id: str) -> Completion:
-    """The candidate ends the interview; the completion trigger queues scoring."""
-    with user_transaction(caller.claims) as conn:
-        interview, _ = _visible_interview(conn, interview_id)
-    if str(interview.candidate_id) != caller.user_id:
-        raise Forbidden("Only the candidate can complete their interview.")
-    if interview.status == "completed":
-        return Completion(duration_seconds=interview.duration_seconds)
-    with service_transaction() as conn:
-        finished = rows.finish(conn, interview_id, "candidate_completed")
-    if finished is None:
-        raise InterviewNotActive()
-    return Completion(duration_seconds=finished.duration_seconds)
+    """The candidate ends their interview (one round trip; the completion trigger queues scoring).
+    Completing a completed interview answers its duration again; any other state is 409."""
+    found = rows.complete_as_candidate(caller.claims, interview_id)
+    confirm_session(caller, found.session_active)
+    if found.status is None:
+        raise NotFound("The interview was not found.")  # not theirs: a candidate sees only their own (RLS)
+    if found.completed or found.status == "completed":
+        return Completion(duration_seconds=found.duration_seconds)
+    raise InterviewNotActive()
 
 
 def expire(now: datetime | None = None) -> int:

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from functions import assessments, auth, feedback, process_turn, start_interview
+from functions import assessments, auth, feedback, interview, process_turn, start_interview
 from tests.rls import Actor, acting_as, create_user
 from tests.support import access_token, invoke
 
@@ -66,7 +66,8 @@ def test_an_ended_session_stops_state_changing_and_staff_routes(app_env, admin_c
 
 def test_an_ended_session_stops_a_turn_and_counts_no_start(app_env, admin_conn):
     """F17 on the hot paths, which check the session inside their first read: once it is gone a
-    turn is refused with nothing stored, and a start neither starts nor counts against the limit."""
+    turn is refused with nothing stored, a start neither starts nor counts against the limit, and
+    the interview cannot be completed."""
     candidate = create_user(admin_conn, "candidate")
     token = access_token(candidate)
     started = invoke(start_interview.handler, "POST", "/", token=token, json_body={"role_type": "python"})
@@ -75,8 +76,10 @@ def test_an_ended_session_stops_a_turn_and_counts_no_start(app_env, admin_conn):
     answer = {"text": "I would profile it first.", "question_id": started.data["question"]["id"]}
     turned = invoke(process_turn.handler, "POST", f"/{interview_id}", token=token, json_body=answer)
     again = invoke(start_interview.handler, "POST", "/", token=token, json_body={"role_type": "python"})
+    completed = invoke(interview.handler, "POST", f"/{interview_id}/complete", token=token)
     assert (turned.status, turned.error["message"]) == (401, "The session has ended; sign in again.")
-    assert again.status == 401
+    assert again.status == 401 and completed.status == 401
+    assert admin_conn.execute("select status from public.interviews where id = %s", [interview_id]).fetchone() == {"status": "in_progress"}
     assert admin_conn.execute("select count(*) as n from public.interview_messages where interview_id = %s", [interview_id]).fetchone()["n"] == 1
     assert admin_conn.execute("select count(*) as n from public.interviews where candidate_id = %s", [candidate]).fetchone()["n"] == 1
     counted = admin_conn.execute(

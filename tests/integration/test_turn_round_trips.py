@@ -26,6 +26,7 @@ TURN = (2, 6)  # read: role and claims, caller's session + interview (RLS), swit
 START = (2, 6)  # read: session + rate limit, role, application and resume (RLS); write: record_start
 REPLAY = (1, 4)  # the read finds the first result of the repeated client_turn_id
 STATUS, MESSAGES, TRANSCRIPT = (1, 5), (1, 3), (1, 4)
+COMPLETE = (1, 2)  # role with the caller's claims, private.complete_interview (session, ownership, completion)
 
 
 @pytest.fixture
@@ -119,3 +120,26 @@ def test_another_candidates_interview_is_not_found_in_one_round_trip(call, admin
     assert admin_conn.execute(
         "select count(*) as n from public.interview_messages where interview_id = %s", [theirs["interview"]["id"]]
     ).fetchone() == {"n": 1}
+
+
+def test_completing_an_interview_is_one_round_trip_and_writes_only_the_callers(call, admin_conn):
+    """Session and interview read as the candidate, the switch only for their own interview with a
+    live session, the completion (its trigger queues scoring); again, the same duration."""
+    started, _ = call(start_interview.handler, "POST", "/", {"role_type": "python"})
+    interview_id = started.data["interview"]["id"]
+    done, counts = call(interview.handler, "POST", f"/{interview_id}/complete")
+    assert done.status == 200, done.body
+    assert wire(counts) == COMPLETE
+    again, counts = call(interview.handler, "POST", f"/{interview_id}/complete")
+    assert again.status == 200 and again.data == done.data and wire(counts) == COMPLETE
+    row = admin_conn.execute("select status, end_reason from public.interviews where id = %s", [interview_id]).fetchone()
+    assert row == {"status": "completed", "end_reason": "candidate_completed"}
+    assert admin_conn.execute(
+        "select count(*) as n from private.jobs where kind = 'interview.score' and payload ->> 'interview_id' = %s", [interview_id]
+    ).fetchone() == {"n": 1}
+
+    other = access_token(create_user(admin_conn, "candidate"))
+    theirs = invoke(start_interview.handler, "POST", "/", token=other, json_body={"role_type": "python"}).data["interview"]["id"]
+    refused, counts = call(interview.handler, "POST", f"/{theirs}/complete")
+    assert refused.status == 404 and wire(counts) == COMPLETE
+    assert admin_conn.execute("select status from public.interviews where id = %s", [theirs]).fetchone() == {"status": "in_progress"}
