@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Any
 
 import psycopg
 from psycopg.rows import dict_row
@@ -19,10 +18,10 @@ from shared.ai.offline.provider import OfflineProvider
 from shared.db import Connection, become_service
 from shared.models.applications import Application
 from shared.repositories import applications, assessments, interviews
-from shared.services import scoring
-from shared.services.interview_state import SessionState, remember
+from shared.services import scoring, turns
+from shared.services.interview_state import SessionState
 from shared.services.interviews import usage_totals
-from shared.services.progression import AnswerOutcome, advance, record_question, skill_boundaries
+from shared.services.progression import record_question
 from supabase import ClientOptions, create_client
 
 TEAMIFIED = "00000000-0000-0000-0000-00000000a001"
@@ -212,72 +211,42 @@ def _ask(state: SessionState, question: GeneratedQuestion) -> None:
 
 
 def _take_interview(conn: Connection, application: Application, quality: str) -> None:
-    """Take the scheduled interview to its end as the engine does (start and turns in
-    shared/services, here with the offline provider whatever AI_PROVIDER says, and no rate limits):
-    the progressive plan picks the questions, the answers are evaluated, the session is saved and
-    the interview completed, whose trigger moves the application. Then score it as scoring does."""
+    """Take the scheduled interview to its end with the engine's own steps (shared/services/turns:
+    evaluate_and_plan and private.record_turn, as process-turn takes them), here with the offline
+    provider whatever AI_PROVIDER says and no rate limits: the progressive plan picks the
+    questions, each answer is evaluated and written with the next question, the session state and
+    usage, and the last step completes the interview, whose trigger moves the application. Then
+    score it as scoring does."""
     become_service(conn)
     scheduled = interviews.scheduled_of_application(conn, str(application.id), str(application.candidate_id))
     assert scheduled is not None and scheduled.status == "scheduled" and scheduled.role_type is not None
     provider, role, interview_id = OfflineProvider(), scheduled.role_type, scheduled.id
     state = SessionState(job_title=scheduled.job_title, job_stack=scheduled.job_stack)
     generated = provider.next_question(state.context(role))
-    usages = [generated.usage]
-    memory: list[dict[str, Any]] = []
     _ask(state, generated.value)
     interviews.start_scheduled(conn, interview_id, "text", role, TOKEN_BUDGET)
     session_id = interviews.create_session(conn, interview_id, state.progression.phase, state.model_dump_json())
     interviews.insert_question(conn, interview_id, session_id, 1, generated.value, None)
-    sequence, elapsed, end_reason = 1, 0.0, "plan_complete"
+    interviews.add_usage(conn, interview_id, usage_totals([generated.usage]))
+    session, sequence = interviews.Session(id=session_id, progression_state=None, conversation_memory=[]), 1
     while state.current_question is not None:
-        question, text = state.current_question, _answer(state.current_question, quality)
-        evaluated = provider.evaluate_answer(state.context(role), question, text)
-        evaluation = evaluated.value
-        usages.append(evaluated.usage)
-        state.progression, decision = advance(
-            state.progression, AnswerOutcome(score=evaluation.score, skill=evaluation.skill, follow_up_needed=evaluation.follow_up_needed)
-        )
+        text = _answer(state.current_question, quality)
+        used = conn.execute("select total_tokens_used from public.interviews where id = %s", [interview_id]).fetchone()
+        step = turns.evaluate_and_plan(state, role, text, tokens_used=used["total_tokens_used"], token_budget=TOKEN_BUDGET, provider=provider)
+        # The steps run at one instant; the interview lasts as long as its answers take, so its
+        # start moves back by each answer's time before the step (the last one completes it).
         response_seconds = 35.0 + 11 * (sequence % 7)
-        elapsed += response_seconds + 5
-        interviews.insert_answer(
-            conn,
-            interview_id=interview_id,
-            session_id=session_id,
-            sequence_number=sequence + 1,
-            text=text,
-            audio_path=None,
-            audio_duration_seconds=None,
-            audio_metadata=None,
-            response_time_seconds=response_seconds,
-            client_turn_id=None,
-            metadata={"question_id": question.question_id, "topic": question.topic, "phase": question.phase, "source": "text"},
-            evaluation=evaluation.model_dump_json(),
+        conn.execute(
+            "update public.interviews set started_at = started_at - make_interval(secs => %s) where id = %s", [response_seconds + 5, interview_id]
         )
-        memory = remember(memory, {"question_id": question.question_id, "topic": question.topic, "phase": question.phase, "score": evaluation.score})
-        if decision.done:
-            state.current_question, end_reason = None, decision.end_reason or end_reason
-        else:
-            generated = provider.next_question(state.context(role, follow_up=decision.follow_up, last_answer=text))
-            usages.append(generated.usage)
-            _ask(state, generated.value)
-            interviews.insert_question(conn, interview_id, session_id, sequence + 2, generated.value, None)
-        sequence += 2
-    interviews.save_session(
-        conn,
-        session_id,
-        progression_state=state.model_dump_json(),
-        difficulty_level=state.progression.phase,
-        questions_asked=state.progression.questions_asked,
-        skill_boundaries=skill_boundaries(state.progression),
-        conversation_memory=memory,
-    )
-    interviews.add_usage(conn, interview_id, usage_totals(usages))
-    # Everything above ran at one instant; the interview lasted as long as its answers took.
-    conn.execute("update public.interviews set started_at = started_at - make_interval(secs => %s) where id = %s", [elapsed, interview_id])
-    interviews.finish(conn, interview_id, end_reason)
-    loaded, turns = scoring.load_turns(conn, interview_id)
-    scored = provider.score_interview(loaded.role_type, turns)
-    assessment = scoring.build_assessment(loaded, turns, scored.value, None)
+        written = turns.step_rows(step, session, question_sequence=sequence, answer_text=text, source="text", response_time_seconds=response_seconds)
+        if interviews.record_step(conn, interview_id, written).outcome != "applied":
+            raise RuntimeError("the seed could not record an interview step")
+        session = session._replace(conversation_memory=written.conversation_memory)
+        state, sequence = step.next_state, sequence + 2
+    loaded, turns_taken = scoring.load_turns(conn, interview_id)
+    scored = provider.score_interview(loaded.role_type, turns_taken)
+    assessment = scoring.build_assessment(loaded, turns_taken, scored.value, None)
     assessments.replace_current(conn, interview_id, assessment, scored.usage.model, scored.usage.prompt_version, scored.usage.cost_usd)
 
 

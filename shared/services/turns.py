@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from shared.ai.base import get_provider
+from shared.ai.base import AIProvider, get_provider
 from shared.ai.models import AIUsage, AnswerEvaluation, GeneratedQuestion, RoleType
 from shared.auth import Caller, confirm_session
 from shared.db import Connection
@@ -157,15 +157,17 @@ def evaluate_and_plan(
     token_budget: int,
     usages: list[AIUsage] | None = None,
     stop_reason: str | None = None,
+    provider: AIProvider | None = None,
 ) -> Step:
     """Evaluate an answer to the outstanding question, advance the plan, and generate the next
     question unless the plan ends. process-turn and the realtime relay both take this step, so a
     spoken interview is judged exactly as a typed one. `stop_reason` ends the plan after this
-    answer whatever the plan says (a realtime interview's time cap or cost budget)."""
+    answer whatever the plan says (a realtime interview's time cap or cost budget). `provider`
+    defaults to the configured one (the development seed takes its steps offline)."""
     question = state.current_question
     if question is None:
         raise Conflict("There is no question awaiting an answer.")
-    provider = get_provider()
+    provider = provider or get_provider()
     usages = list(usages or [])
     evaluated = provider.evaluate_answer(state.context(role_type), question, answer_text)
     usages.append(evaluated.usage)

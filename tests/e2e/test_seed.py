@@ -9,6 +9,7 @@ import pytest
 
 from local import postgres
 from local.seed import ACCOUNTS, APPLICATIONS, POSTINGS, posting_id, seed
+from shared.services.interview_state import MEMORY_ENTRIES
 
 # The seeded applications' statuses and their history, by posting title.
 HISTORIES = {
@@ -117,3 +118,26 @@ def test_the_seeded_recruiter_lists_each_application_on_its_posting_with_score_n
     [item] = offered.json()["data"]["items"]
     events = api("GET", f"/applications/{item['application']['id']}", token=seeded["recruiter"]).json()["data"]["events"]
     assert events[-1]["note"].startswith("Strong across the stack") and events[-1]["changed_by"] == recruiter_id
+
+
+def test_the_seeded_interviews_were_taken_step_by_step_as_the_engine_takes_them(stack_db, stack_env, gateway_url):
+    """Each completed interview holds what process-turn's steps write (private.record_turn): an
+    evaluated answer per question, the session's memory of the last answers, usage, a duration
+    that the answers' times add up to, and a current assessment."""
+    seed(stack_db, stack_env["SUPABASE_URL"], stack_env["SUPABASE_SERVICE_ROLE_KEY"])
+    with postgres.connect(stack_db) as conn:
+        rows = conn.execute(
+            "select i.id, i.status, i.end_reason, i.duration_seconds, i.total_tokens_used,"
+            " (select count(*) from public.interview_messages m where m.interview_id = i.id and m.message_type = 'ai_question') as questions,"
+            " (select count(*) from public.interview_messages m where m.interview_id = i.id and m.message_type = 'candidate_response'"
+            "   and m.evaluation is not null) as evaluated_answers,"
+            " (select jsonb_array_length(s.conversation_memory) from public.interview_sessions s where s.interview_id = i.id) as remembered,"
+            " (select count(*) from public.assessment_results a where a.interview_id = i.id and a.is_current) as assessments"
+            " from public.interviews i join public.candidates c on c.id = i.candidate_id"
+            " where c.email = 'candidate@teamified.local' and i.status = 'completed'"
+        ).fetchall()
+    assert len(rows) == 4
+    for _, status, end_reason, duration, tokens, questions, answers, remembered, current in rows:
+        assert status == "completed" and end_reason
+        assert questions == answers >= 5 and remembered == min(answers, MEMORY_ENTRIES) and current == 1
+        assert duration >= answers * 40 and tokens > 0
