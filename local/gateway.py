@@ -36,6 +36,7 @@ import yaml
 
 from local import schedule
 from local.paths import EXAMPLES_DIR, OPENAPI_JSON, SERVERLESS_YML
+from shared import cold_start
 
 MAX_PAYLOAD_BYTES = 6 * 1024 * 1024  # Lambda's synchronous invocation payload limit
 FUNCTION_URL_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})  # what a function URL forwards
@@ -62,7 +63,11 @@ class FunctionSpec:
 
     def load(self) -> Callable[[dict, Any], Any]:
         module_path, _, attr = self.handler.rpartition(".")
-        module = importlib.import_module(module_path.replace("/", "."))
+        try:
+            module = importlib.import_module(module_path.replace("/", "."))
+        except BaseException:
+            cold_start.imported()  # the failed import paused garbage collection; this worker carries on
+            raise
         return getattr(module, attr)
 
 

@@ -7,7 +7,9 @@ recruiter function's import on the benchmark machine. `functions/__init__.py` pa
 anything else is imported; the end of every function module resumes it (`make_handler` for the HTTP
 functions, `imported()` for the scheduled ones), after freezing what the import created, so later
 collections during requests skip those long-lived objects too. tests/unit/test_cold_start_imports.py
-checks that every function's import leaves the collector running."""
+checks that every function's import leaves the collector running. An import that raises leaves it
+paused, which matters only to a process that carries on after a failed init: Lambda discards that
+execution environment; the local gateway's worker resumes it (local/gateway.py)."""
 
 import gc
 

@@ -66,3 +66,13 @@ def test_modules_defining_models_do_not_postpone_annotations():
     assert "shared.models.recruiter" in modules
     postponing = [name for name in modules if "\nfrom __future__ import annotations\n" in (REPO / (name.replace(".", "/") + ".py")).read_text()]
     assert postponing == ["shared.http"]  # its three envelope models only
+
+
+def test_the_local_gateway_resumes_garbage_collection_after_a_failed_import():
+    probe = (
+        "import gc, json\nfrom local.gateway import FunctionSpec\n"
+        "try:\n    FunctionSpec(name='missing', handler='functions/no_such_function.handler').load()\n"
+        "except ModuleNotFoundError:\n    print(json.dumps(gc.isenabled()))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, check=True)
+    assert json.loads(completed.stdout) is True
