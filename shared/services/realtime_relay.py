@@ -43,7 +43,7 @@ from shared.repositories import interviews as interview_rows
 from shared.repositories import realtime as rows
 from shared.services.interview_state import SessionState
 from shared.services.realtime import TIME_LIMIT, TOOL_NAME, cap_ends_at
-from shared.services.turns import evaluate_and_plan, write_step
+from shared.services.turns import evaluate_and_plan, step_rows, write_step
 from shared.settings import get_settings
 
 BUDGET_REACHED = "realtime_budget_reached"
@@ -231,17 +231,16 @@ def _next_step(interview_id: str) -> dict[str, Any]:
             return LISTEN  # another batch moved the interview on meanwhile: nothing is written
         answered_at = turn.pending[-1].created_at
         spoken_at = rows.question_spoken_at(conn, turn.question.id) or turn.question.created_at
-        answer, next_message = write_step(
-            conn,
-            interview_id=interview_id,
-            session=turn.session,
-            answer_sequence=turn.question.sequence_number + 1,
-            step=step,
+        written = step_rows(
+            step,
+            turn.session,
+            question_sequence=turn.question.sequence_number,
             answer_text=answer_text,
             source="realtime",
             response_time_seconds=max(0.0, (answered_at - spoken_at).total_seconds()),
             metadata={"realtime_item_ids": [item.key for item in turn.pending]},
         )
+        answer, next_message = write_step(conn, interview_id, written)
         # Under the session lock with the last message unchanged, no other answer took these.
         rows.claim_transcripts(conn, [item.id for item in turn.pending], answer.id)
     if step.decision.done:

@@ -192,41 +192,12 @@ def evaluate_and_plan(
     return Step(question=question, evaluation=evaluation, next_state=next_state, decision=decision, usages=usages)
 
 
-def write_step(
-    conn: Connection,
-    *,
-    interview_id: str,
-    session: rows.Session,
-    answer_sequence: int,
-    step: Step,
-    answer_text: str,
-    source: str,
-    response_time_seconds: float | None,
-    client_turn_id: str | None = None,
-    heard: interview_audio.HeardAnswer | None = None,
-    question_audio_path: str | None = None,
-    metadata: dict[str, Any] | None = None,
-) -> tuple[Answer, Message | None]:
-    """Write a step in the caller's transaction, which holds the session lock and has checked the
-    last message: the answer with its evaluation, the next question, the session state, usage,
-    and the completion when the plan ended (private.record_turn, as process-turn writes). Returns
-    the answer and the next question's message."""
-    recorded = rows.record_step(
-        conn,
-        interview_id,
-        step_rows(
-            step,
-            session,
-            question_sequence=answer_sequence - 1,
-            answer_text=answer_text,
-            source=source,
-            response_time_seconds=response_time_seconds,
-            client_turn_id=client_turn_id,
-            heard=heard,
-            question_audio_path=question_audio_path,
-            metadata=metadata,
-        ),
-    )
+def write_step(conn: Connection, interview_id: str, written: rows.StepRows) -> tuple[Answer, Message | None]:
+    """Write a step (`step_rows`) in the caller's transaction, which holds the session lock and
+    has checked the last message: the answer with its evaluation, the next question, the session
+    state, usage, and the completion when the plan ended (private.record_turn, as process-turn
+    writes). Returns the answer and the next question's message."""
+    recorded = rows.record_step(conn, interview_id, written)
     if recorded.outcome != "applied" or recorded.answer is None:
         raise Conflict("Another answer to this question was recorded first.")
     return recorded.answer, recorded.question
