@@ -10,12 +10,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
 from shared.ai.base import get_provider, realtime_unavailable_reason
 from shared.ai.models import AIUsage, RoleType
 from shared.auth import Caller, confirm_session
-from shared.db import Connection, become_service, service_transaction
+from shared.db import Connection, service_transaction
 from shared.errors import Conflict, InterviewNotActive, JobNotOpen, NotFound, RateLimited, ValidationFailed
 from shared.models.interviews import (
     Completion,
@@ -201,19 +201,6 @@ def _available_mode(requested: InterviewMode) -> tuple[InterviewMode, ModeFallba
     if reason is None:
         return requested, None
     return "voice", ModeFallback(requested_mode="realtime", mode="voice", reason=reason)
-
-
-def _visible_interview(conn: Connection, interview_id: str) -> tuple[rows.Interview, dict[str, Any] | None]:
-    """The interview if the caller may see it (the candidate, or staff of the candidate's
-    organizations, by RLS); 404 otherwise. Once visibility is established the transaction
-    continues as the service: the engine state (progression) is not candidate-readable (F6), and
-    everything read afterwards belongs to this interview. Returns the interview and the engine's
-    stored state."""
-    interview = rows.find(conn, interview_id)
-    if interview is None:
-        raise NotFound("The interview was not found.")
-    become_service(conn)
-    return interview, rows.progression_state(conn, interview_id)
 
 
 def status(caller: Caller, interview_id: str) -> InterviewStatusView:
